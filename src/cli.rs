@@ -1,0 +1,226 @@
+//! The command line: argument types (parsed by `main.rs`) and what each command does.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::check::{self, Options};
+use crate::diagnostic::Severity;
+use crate::output::{self, Format, Style};
+use crate::project::LoadError;
+
+/// Lints WhatsApp and Twitter/X campaigns before anything is sent. Never touches the
+/// network; reads only files under the project root.
+#[derive(Debug, Parser)]
+#[command(name = "camplint", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the project and report problems (exit 0: no errors, 1: errors, 2: could not check).
+    Check(CheckArgs),
+    /// List every rule: code, default severity, one line.
+    Rules,
+    /// Print a rule's full documentation, with an example.
+    Explain {
+        /// The rule code, like `consent/missing`.
+        rule: String,
+    },
+    /// Write a small working example project into DIR (which must be empty or new).
+    Init {
+        /// Where to create the project.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write the JSON Schemas of camplint.toml, campaigns, audiences and front matter.
+    Schema {
+        /// Folder to write them into.
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
+    },
+}
+
+/// `camplint check` arguments.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Report only on these files or folders; the whole project is still loaded, so
+    /// cross-file rules stay right (what pre-commit passes).
+    pub paths: Vec<PathBuf>,
+    /// The project root (the folder with camplint.toml); found by walking up otherwise.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Output format; `human` on a terminal.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fix "now" (RFC 3339 with offset, like 2026-11-25T09:00:00+01:00).
+    #[arg(long, value_name = "DATETIME", value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Show only errors, and no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|_| {
+            format!(
+                "\"{s}\" is not an RFC 3339 date-time with offset, like 2026-11-25T09:00:00+01:00"
+            )
+        })
+}
+
+/// Colours only on a terminal and without NO_COLOR.
+fn color(stream_is_tty: bool) -> bool {
+    stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints an exit-2 problem to stderr.
+fn fail(e: LoadError) -> ExitCode {
+    let tty = color(std::io::stderr().is_terminal());
+    let text = match e {
+        LoadError::Config(diags, sources) => {
+            let mut t = output::human::render(&sources, &diags, tty);
+            t.push_str("camplint: camplint.toml must be fixed before anything can be checked\n");
+            t
+        }
+        other => {
+            let mut t = String::new();
+            let handler = output::human::handler(tty);
+            if handler.render_report(&mut t, &other).is_err() {
+                t = format!("camplint: {other}\n");
+            }
+            t
+        }
+    };
+    let _ = std::io::stderr().write_all(text.as_bytes());
+    ExitCode::from(2)
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let options = Options {
+        root: args.root,
+        paths: args.paths,
+        now: args.now,
+    };
+    let report = match check::run(&options) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let style = Style {
+        color: color(std::io::stdout().is_terminal()),
+        quiet: args.quiet,
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = output::write(&report, args.format, style, &mut out).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("camplint: cannot write the report: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    let errors = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    let warnings = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Warning);
+    if errors || (args.deny_warnings && warnings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn rules() -> ExitCode {
+    let mut out = String::new();
+    let width = crate::rules::RULES
+        .iter()
+        .map(|r| r.code.len())
+        .max()
+        .unwrap_or(0);
+    for r in crate::rules::RULES {
+        out.push_str(&format!(
+            "{:width$}  {:7}  {}\n",
+            r.code,
+            r.default_severity.as_str(),
+            r.summary,
+            width = width
+        ));
+    }
+    print!("{out}");
+    ExitCode::SUCCESS
+}
+
+fn explain(code: &str) -> ExitCode {
+    match crate::rules::find(code) {
+        Some(r) => {
+            println!(
+                "# {}\n\nDefault severity: {}. {}.\n\n{}",
+                r.code,
+                r.default_severity.as_str(),
+                r.summary,
+                r.docs()
+            );
+            ExitCode::SUCCESS
+        }
+        None => {
+            match crate::rules::suggest(code) {
+                Some(near) => eprintln!("camplint: unknown rule `{code}`; did you mean `{near}`?"),
+                None => {
+                    eprintln!("camplint: unknown rule `{code}`; `camplint rules` lists every code")
+                }
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules => rules(),
+        Command::Explain { rule } => explain(&rule),
+        Command::Init { dir } => match crate::init::write(&dir) {
+            Ok(files) => {
+                for f in files {
+                    println!("created {f}");
+                }
+                println!("next: cd {} && camplint check", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("camplint: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::Schema { out } => match crate::schema::write(&out) {
+            Ok(files) => {
+                for f in files {
+                    println!("wrote {}", out.join(f).display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!(
+                    "camplint: cannot write the schemas into {}: {e}",
+                    out.display()
+                );
+                ExitCode::from(2)
+            }
+        },
+    }
+}

@@ -1,0 +1,171 @@
+//! The one diagnostic type every rule produces and every output format prints.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::rules::Rule;
+use crate::source::FileId;
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Blocks the merge: exit code 1.
+    Error,
+    /// Worth fixing; blocks only with `--deny-warnings`.
+    Warning,
+    /// For information only.
+    Info,
+}
+
+impl Severity {
+    /// The lowercase name used in config files and outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// A severity as configured: a severity or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Report with this severity.
+    On(Severity),
+    /// Do not report.
+    Off,
+}
+
+impl Level {
+    /// Parses `"error" | "warning" | "info" | "off"`.
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "error" => Level::On(Severity::Error),
+            "warning" => Level::On(Severity::Warning),
+            "info" => Level::On(Severity::Info),
+            "off" => Level::Off,
+            _ => return None,
+        })
+    }
+}
+
+/// Another place that explains a diagnostic (the CSV row of a recipient, the earlier send).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The file of that place.
+    pub file: FileId,
+    /// Byte range in that file.
+    pub span: Range<usize>,
+    /// What that place is, in a few words.
+    pub message: String,
+}
+
+/// A replacement that fixes the finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The file to edit.
+    pub file: FileId,
+    /// The byte range to replace.
+    pub span: Range<usize>,
+    /// The text to put there.
+    pub replacement: String,
+}
+
+/// One finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// The rule that found it.
+    pub rule: &'static Rule,
+    /// Its severity after configuration (starts as the rule's default).
+    pub severity: Severity,
+    /// The file it is about.
+    pub file: FileId,
+    /// The most precise byte range there is.
+    pub span: Range<usize>,
+    /// What is wrong, naming the people, rows or words affected.
+    pub message: String,
+    /// Exactly what to change.
+    pub help: String,
+    /// Other places that explain it.
+    pub related: Vec<Related>,
+    /// A machine-applicable fix, when there is one.
+    pub fix: Option<Fix>,
+}
+
+impl Diagnostic {
+    /// A finding of `rule` at `span` in `file`.
+    pub fn new(
+        rule: &'static Rule,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            rule,
+            severity: rule.default_severity,
+            file,
+            span,
+            message: message.into(),
+            help: help.into(),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    /// Adds a related place.
+    pub fn with_related(
+        mut self,
+        file: FileId,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Adds a fix.
+    pub fn with_fix(
+        mut self,
+        file: FileId,
+        span: Range<usize>,
+        replacement: impl Into<String>,
+    ) -> Self {
+        self.fix = Some(Fix {
+            file,
+            span,
+            replacement: replacement.into(),
+        });
+        self
+    }
+}
+
+/// Where rules put what they find.
+#[derive(Debug, Default)]
+pub struct Sink {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    /// Records a finding.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Everything recorded so far.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    /// Findings so far.
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+}

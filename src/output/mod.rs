@@ -1,0 +1,60 @@
+//! Output formats: each is a small module over [`Report`]; none decides anything.
+
+use std::io::{self, Write};
+
+use crate::check::Report;
+use crate::diagnostic::Diagnostic;
+use crate::project::Project;
+use crate::source::LineCol;
+
+pub mod human;
+pub mod json;
+pub mod short;
+
+/// The `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette reports with the source line and the span underlined.
+    Human,
+    /// One line per finding: `file:line:col: severity[code]: message`.
+    Short,
+    /// The JSON document of SPEC 3.2.
+    Json,
+}
+
+/// How `human` output should look.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Use colours.
+    pub color: bool,
+    /// Print only errors and no summary.
+    pub quiet: bool,
+}
+
+/// Writes the report in `format`.
+pub fn write(report: &Report, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Human => human::write(report, style, out),
+        Format::Short => short::write(report, style, out),
+        Format::Json => json::write(report, out),
+    }
+}
+
+/// Start and end positions of a diagnostic's span (end exclusive).
+pub fn positions(project: &Project, d: &Diagnostic) -> (LineCol, LineCol) {
+    let src = project.sources.get(d.file);
+    (src.line_col(d.span.start), src.line_col(d.span.end))
+}
+
+/// `N errors, N warnings` for summary lines.
+pub fn counts(report: &Report) -> String {
+    let s = &report.summary;
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}, {} in {}",
+        plural(s.errors, "error"),
+        plural(s.warnings, "warning"),
+        plural(s.infos, "info"),
+        plural(s.files, "file")
+    )
+}

@@ -1,0 +1,611 @@
+//! Phone number parsing, validation and E.164 normalisation (SPEC 1.3–1.5, rules
+//! `phone/not-e164`, `phone/invalid`, `phone/not-international`).
+//!
+//! Validity, number type and formatting come from libphonenumber's numbering-plan
+//! metadata through the `rlibphonenumber` port, so `parse` agrees with
+//! libphonenumber's `parse` + `isValidNumber`: a +39 number is valid when it is valid
+//! for Italy or for the Vatican. Nothing here knows Italian lengths or prefixes by hand.
+
+use std::fmt;
+
+use rlibphonenumber::{
+    CountryCodeSource, ParseError, PhoneNumber, PhoneNumberFormat, PhoneNumberType,
+    PHONE_NUMBER_UTIL,
+};
+
+/// Most digits an [`E164`] can hold: every 19-digit string with a non-zero first digit
+/// fits in a `u64`, and a valid E.164 number never has more than 15.
+const MAX_STORED_DIGITS: u32 = 19;
+
+/// A region of the numbering plan, an ISO 3166-1 alpha-2 code libphonenumber has
+/// metadata for (e.g. `IT`, `VA`, `GB`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Region {
+    code: [u8; 2],
+    inner: rlibphonenumber::Region,
+}
+
+impl Region {
+    /// Italy, the default for camplint projects.
+    pub const IT: Region = Region {
+        code: *b"IT",
+        inner: rlibphonenumber::Region::IT,
+    };
+
+    /// Reads a two-letter region code (any letter case); `None` when it is not two ASCII
+    /// letters or libphonenumber has no numbering plan for it (e.g. `XX`).
+    pub fn new(code: &str) -> Option<Region> {
+        let bytes = code.as_bytes();
+        let [a, b] = bytes else {
+            return None;
+        };
+        if !a.is_ascii_alphabetic() || !b.is_ascii_alphabetic() {
+            return None;
+        }
+        let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+        let inner = rlibphonenumber::Region::from_code(code).ok()?;
+        PHONE_NUMBER_UTIL.get_country_code_for_region(inner)?;
+        Some(Region { code: upper, inner })
+    }
+
+    /// The upper-case two-letter code, e.g. `"IT"`.
+    pub fn as_str(&self) -> &str {
+        // Always two ASCII letters by construction, so this never falls back.
+        std::str::from_utf8(&self.code).unwrap_or("")
+    }
+
+    fn from_inner(inner: rlibphonenumber::Region) -> Option<Region> {
+        let text = inner.as_region_str();
+        let [a, b] = text.as_str().as_bytes() else {
+            // The non-geographic "001" entity (e.g. +800) is not a region.
+            return None;
+        };
+        Some(Region {
+            code: [*a, *b],
+            inner,
+        })
+    }
+}
+
+impl fmt::Display for Region {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// True when `code` is a two-letter region code with a numbering plan (for validating
+/// `project.default_region`).
+pub fn is_known_region(code: &str) -> bool {
+    Region::new(code).is_some()
+}
+
+/// A phone number in E.164, stored as the integer made of its digits (country code
+/// first, so no leading zero is ever lost). Orders numerically. Valid numbers have at
+/// most 15 digits; an invalid, too-long one may keep up to 19 so it can be shown.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct E164(u64);
+
+impl E164 {
+    /// Wraps the E.164 digits read as an integer (`390212345678` for `+390212345678`);
+    /// `None` when they do not start with a country code in use or exceed 19 digits.
+    pub fn from_u64(digits: u64) -> Option<E164> {
+        let e = E164(digits);
+        e.split()?;
+        Some(e)
+    }
+
+    /// The E.164 digits as an integer (`390212345678`).
+    pub fn as_u64(self) -> u64 {
+        self.0
+    }
+
+    /// The country calling code, e.g. `39`.
+    pub fn country_code(self) -> u16 {
+        self.split().map_or(0, |(cc, _)| cc)
+    }
+
+    /// The region the number belongs to (`IT`, `VA`, ...); `None` for invalid numbers
+    /// of shared country codes and for non-geographic numbers such as +800.
+    pub fn region(self) -> Option<Region> {
+        let number = self.to_phone_number()?;
+        let inner = PHONE_NUMBER_UTIL.get_region_for_number(&number)?;
+        Region::from_inner(inner)
+    }
+
+    /// The number grouped for reading, in libphonenumber's international format for its
+    /// region (`+39 333 123 4567`, `+39 02 1234 5678`).
+    pub fn grouped(&self) -> String {
+        match self.to_phone_number() {
+            Some(number) => PHONE_NUMBER_UTIL
+                .format(&number, PhoneNumberFormat::International)
+                .into_owned(),
+            None => self.to_string(),
+        }
+    }
+
+    /// Splits into country code and national significant number (as written digits).
+    fn split(self) -> Option<(u16, Nsn)> {
+        let total = digit_count(self.0);
+        if self.0 == 0 || total > MAX_STORED_DIGITS {
+            return None;
+        }
+        // Country codes are prefix-free (ITU-T E.164), so at most one of the 1-, 2- and
+        // 3-digit prefixes is in use.
+        for cc_len in 1..=3u32 {
+            if cc_len >= total {
+                break;
+            }
+            let rest_len = total - cc_len;
+            let scale = 10u64.checked_pow(rest_len)?;
+            let cc = self.0 / scale;
+            let Ok(cc_i32) = i32::try_from(cc) else {
+                continue;
+            };
+            if PHONE_NUMBER_UTIL
+                .get_regions_for_country_calling_code(cc_i32)
+                .is_some()
+            {
+                let national = self.0 % scale;
+                let leading_zeros = rest_len - digit_count(national);
+                let cc = u16::try_from(cc).ok()?;
+                return Some((
+                    cc,
+                    Nsn {
+                        national,
+                        leading_zeros,
+                    },
+                ));
+            }
+        }
+        None
+    }
+
+    fn to_phone_number(self) -> Option<PhoneNumber> {
+        let (cc, nsn) = self.split()?;
+        let mut number = PhoneNumber {
+            country_code: i32::from(cc),
+            national_number: nsn.national,
+            ..PhoneNumber::default()
+        };
+        if nsn.leading_zeros > 0 {
+            number.italian_leading_zero = Some(true);
+            if nsn.leading_zeros > 1 {
+                number.number_of_leading_zeros = i32::try_from(nsn.leading_zeros).ok();
+            }
+        }
+        Some(number)
+    }
+}
+
+impl fmt::Display for E164 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "+{}", self.0)
+    }
+}
+
+/// A national significant number: libphonenumber keeps leading zeros (Italian
+/// landlines) apart from the integer.
+struct Nsn {
+    national: u64,
+    leading_zeros: u32,
+}
+
+/// Number of decimal digits; `0` has one.
+fn digit_count(n: u64) -> u32 {
+    n.checked_ilog10().map_or(1, |l| l + 1)
+}
+
+/// What kind of line a number is, from the numbering-plan metadata.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum NumberKind {
+    /// A mobile phone.
+    Mobile,
+    /// A landline.
+    FixedLine,
+    /// Either, where the plan cannot tell them apart (e.g. the US).
+    FixedLineOrMobile,
+    /// Free to call (Italy: 80x).
+    TollFree,
+    /// Costs more to call (Italy: 89x).
+    PremiumRate,
+    /// Cost shared by caller and receiver (Italy: 84x).
+    SharedCost,
+    /// Internet telephony.
+    Voip,
+    /// A personal number routed to another line.
+    PersonalNumber,
+    /// A pager.
+    Pager,
+    /// A universal access number of a company.
+    Uan,
+    /// Voicemail access.
+    Voicemail,
+    /// No type matches: the number is not valid.
+    Unknown,
+}
+
+impl NumberKind {
+    fn from_lib(t: PhoneNumberType) -> NumberKind {
+        match t {
+            PhoneNumberType::Mobile => NumberKind::Mobile,
+            PhoneNumberType::FixedLine => NumberKind::FixedLine,
+            PhoneNumberType::FixedLineOrMobile => NumberKind::FixedLineOrMobile,
+            PhoneNumberType::TollFree => NumberKind::TollFree,
+            PhoneNumberType::PremiumRate => NumberKind::PremiumRate,
+            PhoneNumberType::SharedCost => NumberKind::SharedCost,
+            PhoneNumberType::VoIP => NumberKind::Voip,
+            PhoneNumberType::PersonalNumber => NumberKind::PersonalNumber,
+            PhoneNumberType::Pager => NumberKind::Pager,
+            PhoneNumberType::UAN => NumberKind::Uan,
+            PhoneNumberType::VoiceMail => NumberKind::Voicemail,
+            PhoneNumberType::Unknown => NumberKind::Unknown,
+        }
+    }
+
+    /// libphonenumber's name for the type, e.g. `FIXED_LINE`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumberKind::Mobile => "MOBILE",
+            NumberKind::FixedLine => "FIXED_LINE",
+            NumberKind::FixedLineOrMobile => "FIXED_LINE_OR_MOBILE",
+            NumberKind::TollFree => "TOLL_FREE",
+            NumberKind::PremiumRate => "PREMIUM_RATE",
+            NumberKind::SharedCost => "SHARED_COST",
+            NumberKind::Voip => "VOIP",
+            NumberKind::PersonalNumber => "PERSONAL_NUMBER",
+            NumberKind::Pager => "PAGER",
+            NumberKind::Uan => "UAN",
+            NumberKind::Voicemail => "VOICEMAIL",
+            NumberKind::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// How the input was written, for `phone/not-e164` and `phone/not-international`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Written {
+    /// Exactly `+` then digits: the E.164 written form.
+    E164,
+    /// `+` and the country code, with spaces or other separators.
+    International,
+    /// The international prefix of the default region instead of `+` (`0039 ...`).
+    IddPrefix,
+    /// No country prefix: read with the default region.
+    National,
+}
+
+/// A parsed phone number.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Phone {
+    /// The number normalised to E.164.
+    pub e164: E164,
+    /// True when libphonenumber's `isValidNumber` accepts it (for any region of its
+    /// country code).
+    pub valid: bool,
+    /// Line type; `Unknown` exactly when the number is not valid.
+    pub kind: NumberKind,
+    /// How the input was written.
+    pub written: Written,
+}
+
+/// Why a text could not be read as a phone number at all.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum PhoneError {
+    /// No phone number in the text (letters, empty, a lone `+`).
+    NotANumber,
+    /// Too few digits to be a phone number.
+    TooShort,
+    /// Too many digits to be a phone number.
+    TooLong,
+    /// The country code after `+` or `00` is not in use.
+    InvalidCountryCode,
+    /// The text has an extension (`ext. 12`), which a chat number cannot have.
+    HasExtension,
+    /// The default region is not a known two-letter region code.
+    UnknownRegion,
+}
+
+impl fmt::Display for PhoneError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PhoneError::NotANumber => "this is not a phone number",
+            PhoneError::TooShort => "too few digits for a phone number",
+            PhoneError::TooLong => "too many digits for a phone number",
+            PhoneError::InvalidCountryCode => {
+                "the country code after + or 00 does not exist (Italy is +39)"
+            }
+            PhoneError::HasExtension => {
+                "the number has an extension; messages can only go to a number without one"
+            }
+            PhoneError::UnknownRegion => {
+                "the default region is not a known two-letter country code (Italy is IT)"
+            }
+        })
+    }
+}
+
+impl std::error::Error for PhoneError {}
+
+/// Parses `input` like libphonenumber does, reading numbers without `+`/`00` as
+/// numbers of `default_region` (a two-letter code such as `"IT"`).
+pub fn parse(input: &str, default_region: &str) -> Result<Phone, PhoneError> {
+    let region = Region::new(default_region).ok_or(PhoneError::UnknownRegion)?;
+    parse_in(input, region)
+}
+
+/// Parses `input` with an already checked default region (the fast entry point).
+pub fn parse_in(input: &str, default_region: Region) -> Result<Phone, PhoneError> {
+    let number = PHONE_NUMBER_UTIL
+        .parse_and_keep_raw_input(input, Some(default_region.inner))
+        .map_err(|e| match e {
+            ParseError::InvalidCountryCode => PhoneError::InvalidCountryCode,
+            ParseError::NotANumber(_) => PhoneError::NotANumber,
+            ParseError::TooShortAfterIdd | ParseError::TooShortNsn => PhoneError::TooShort,
+            ParseError::TooLongNsn => PhoneError::TooLong,
+        })?;
+    if number.extension.as_deref().is_some_and(|x| !x.is_empty()) {
+        return Err(PhoneError::HasExtension);
+    }
+    let e164 = e164_of(&number).ok_or(PhoneError::TooLong)?;
+    let kind = NumberKind::from_lib(PHONE_NUMBER_UTIL.get_number_type(&number));
+    // libphonenumber's isValidNumber is exactly "the type for the number's region is
+    // known", so one type lookup answers both questions.
+    let valid = kind != NumberKind::Unknown;
+    let written = match number.country_code_source() {
+        CountryCodeSource::FromNumberWithPlusSign => {
+            if is_plus_digits(input) {
+                Written::E164
+            } else {
+                Written::International
+            }
+        }
+        CountryCodeSource::FromNumberWithIdd => Written::IddPrefix,
+        _ => Written::National,
+    };
+    Ok(Phone {
+        e164,
+        valid,
+        kind,
+        written,
+    })
+}
+
+/// True when `s` is `+` followed by one or more ASCII digits and nothing else.
+fn is_plus_digits(s: &str) -> bool {
+    match s.as_bytes().split_first() {
+        Some((b'+', rest)) => !rest.is_empty() && rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// Packs a parsed number into its E.164 integer; `None` past 19 digits.
+fn e164_of(number: &PhoneNumber) -> Option<E164> {
+    let cc = u64::try_from(number.country_code).ok()?;
+    let zeros = if number.italian_leading_zero() {
+        u32::try_from(number.number_of_leading_zeros()).ok()?
+    } else {
+        0
+    };
+    let nsn_len = zeros + digit_count(number.national_number);
+    if digit_count(cc) + nsn_len > MAX_STORED_DIGITS {
+        return None;
+    }
+    let value = cc
+        .checked_mul(10u64.checked_pow(nsn_len)?)?
+        .checked_add(number.national_number)?;
+    Some(E164(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn it(input: &str) -> Phone {
+        match parse(input, "IT") {
+            Ok(p) => p,
+            Err(e) => panic!("{input:?} did not parse: {e}"),
+        }
+    }
+
+    #[test]
+    fn landline_keeps_leading_zero() {
+        let p = it("02 1234 5678");
+        assert_eq!(p.e164.to_string(), "+390212345678");
+        assert!(p.valid);
+        assert_eq!(p.kind, NumberKind::FixedLine);
+        assert_eq!(p.written, Written::National);
+        assert_eq!(p.e164.grouped(), "+39 02 1234 5678");
+        assert_eq!(p.e164.country_code(), 39);
+    }
+
+    #[test]
+    fn idd_00_is_plus() {
+        let a = it("0039 333 123 4567");
+        let b = it("+39 333 123 4567");
+        assert_eq!(a.e164, b.e164);
+        assert_eq!(a.written, Written::IddPrefix);
+        assert_eq!(b.written, Written::International);
+        assert_eq!(a.kind, NumberKind::Mobile);
+        assert_eq!(a.e164.grouped(), "+39 333 123 4567");
+    }
+
+    #[test]
+    fn e164_written_form() {
+        let p = it("+393331234567");
+        assert_eq!(p.written, Written::E164);
+        assert!(p.valid);
+        let q = it("+39 333-123-4567");
+        assert!(q.valid);
+        assert_eq!(q.written, Written::International);
+        assert_eq!(q.e164, p.e164);
+        // Surrounding space is not the written form; callers trim if they want to.
+        assert_eq!(it(" +393331234567").written, Written::International);
+    }
+
+    #[test]
+    fn national_mobile_starting_39_is_not_a_country_code() {
+        let p = it("391 234 5678");
+        assert_eq!(p.e164.to_string(), "+393912345678");
+        assert_eq!(p.written, Written::National);
+    }
+
+    #[test]
+    fn vatican_numbers_are_valid() {
+        // libphonenumber's VA fixed-line example.
+        let p = it("06 6982 1234");
+        assert!(p.valid, "{p:?}");
+        assert_eq!(p.e164.to_string(), "+390669821234");
+        assert_eq!(p.e164.region().map(|r| r.to_string()), Some("VA".into()));
+        let q = it("+39 02 1234 5678");
+        assert_eq!(q.e164.region(), Some(Region::IT));
+    }
+
+    #[test]
+    fn voicemail_eleven_and_twelve_digits() {
+        let p = it("331 0123 4501");
+        assert!(p.valid);
+        assert_eq!(p.kind, NumberKind::Voicemail);
+        assert_eq!(p.e164.to_string(), "+3933101234501");
+        let q = it("+39 331 0123 45012");
+        assert_eq!(q.kind, NumberKind::Voicemail, "{q:?}");
+        assert!(q.valid);
+    }
+
+    #[test]
+    fn too_long_numbers_are_invalid() {
+        let p = it("02234567890123");
+        assert!(!p.valid);
+        assert_eq!(p.kind, NumberKind::Unknown);
+        assert_eq!(p.e164.to_string(), "+3902234567890123");
+        // 11 digits after 333 is a voicemail range, 13 is too many for any type.
+        assert!(it("+39 333 123 45678").valid);
+        assert!(!it("+39 333 1234 567890").valid);
+    }
+
+    #[test]
+    fn special_rate_numbers() {
+        assert_eq!(it("800 123 456").kind, NumberKind::TollFree);
+        assert_eq!(it("899 123 456").kind, NumberKind::PremiumRate);
+        assert_eq!(it("848 123 456").kind, NumberKind::SharedCost);
+    }
+
+    #[test]
+    fn foreign_numbers_parse_by_their_own_country() {
+        let uk = it("+44 20 7946 0958");
+        assert_eq!(uk.e164.to_string(), "+442079460958");
+        assert_eq!(uk.e164.country_code(), 44);
+        assert_eq!(uk.e164.grouped(), "+44 20 7946 0958");
+        let us = it("+1 202 555 0143");
+        assert_eq!(us.e164.to_string(), "+12025550143");
+        assert_eq!(us.e164.country_code(), 1);
+        assert_eq!(it("0044 20 7946 0958").e164, uk.e164);
+        // Read from the US, 011 is the international prefix and 00 is not.
+        let from_us = parse("011 39 02 1234 5678", "US");
+        assert_eq!(from_us.map(|p| p.written), Ok(Written::IddPrefix));
+        let us_national = parse("(202) 555-0143", "us").map(|p| p.e164);
+        assert_eq!(us_national, Ok(us.e164));
+    }
+
+    #[test]
+    fn garbage_is_an_error() {
+        assert_eq!(parse("abc", "IT"), Err(PhoneError::NotANumber));
+        assert_eq!(parse("", "IT"), Err(PhoneError::NotANumber));
+        assert_eq!(parse("+", "IT"), Err(PhoneError::NotANumber));
+        assert_eq!(parse("   ", "IT"), Err(PhoneError::NotANumber));
+        assert_eq!(parse("1", "IT"), Err(PhoneError::NotANumber));
+        // libphonenumber reads two digits as a (never valid) national number.
+        assert_eq!(parse("12", "IT").map(|p| p.valid), Ok(false));
+        assert_eq!(parse("0039", "IT"), Err(PhoneError::TooShort));
+        assert_eq!(
+            parse("12345678901234567890", "IT"),
+            Err(PhoneError::TooLong)
+        );
+        assert_eq!(
+            parse("+999 1234 5678", "IT"),
+            Err(PhoneError::InvalidCountryCode)
+        );
+        assert_eq!(parse("333 1234567", "XX"), Err(PhoneError::UnknownRegion));
+        assert_eq!(
+            parse("+39 02 1234 5678 ext. 12", "IT"),
+            Err(PhoneError::HasExtension)
+        );
+        for s in [
+            "+0",
+            "00",
+            "0039",
+            "+39",
+            "++39 333",
+            "☎",
+            "+３９ ３３３",
+            "-",
+            "0",
+            "\u{0}",
+            "tel:+39-02",
+            "9".repeat(200).as_str(),
+            "+39 0000000000000000",
+        ] {
+            let _ = parse(s, "IT");
+        }
+    }
+
+    #[test]
+    fn country_code_without_plus_is_national_writing() {
+        // libphonenumber drops a leading 39 only when the rest is valid and the whole is not.
+        let p = it("39 333 123 4567");
+        assert_eq!(p.e164.to_string(), "+393331234567");
+        assert_eq!(p.written, Written::National);
+        assert_eq!(it("(+39) 333 123 4567").written, Written::International);
+    }
+
+    #[test]
+    fn random_text_never_panics() {
+        const PIECES: [&str; 24] = [
+            "0", "3", "9", "39", "00", "+", "++", " ", "-", ".", "(", ")", "/", "ext", ";", "x",
+            "tel:", "#", "*", "٣", "３", "a", "é", "\u{feff}",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut bits = state;
+            for _ in 0..(bits % 24) {
+                bits = bits.rotate_left(5) ^ state;
+                s.push_str(PIECES[(bits % 24) as usize]);
+            }
+            if let Ok(p) = parse(&s, "IT") {
+                let _ = p.e164.grouped();
+                let _ = p.e164.region();
+                assert_eq!(p.valid, p.kind != NumberKind::Unknown);
+            }
+        }
+    }
+
+    #[test]
+    fn regions() {
+        assert!(is_known_region("IT"));
+        assert!(is_known_region("va"));
+        assert!(!is_known_region("XX"));
+        assert!(!is_known_region("ITA"));
+        assert!(!is_known_region("001"));
+        assert!(!is_known_region(""));
+        assert!(!is_known_region("I"));
+        assert!(!is_known_region("é"));
+        assert_eq!(Region::new("it"), Some(Region::IT));
+        assert_eq!(Region::IT.as_str(), "IT");
+    }
+
+    #[test]
+    fn e164_round_trips_through_u64() {
+        let p = it("+39 02 1234 5678");
+        let again = E164::from_u64(p.e164.as_u64());
+        assert_eq!(again, Some(p.e164));
+        assert_eq!(E164::from_u64(0), None);
+        assert_eq!(E164::from_u64(u64::MAX), None);
+        // +800 is a non-geographic code: no region, but groupable.
+        let freephone = it("+800 1234 5678");
+        assert_eq!(freephone.e164.region(), None);
+        assert_eq!(freephone.e164.country_code(), 800);
+    }
+}

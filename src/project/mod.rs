@@ -1,0 +1,460 @@
+//! Loading a project: finding its files by the `[paths]` globs, reading each one safely
+//! and parsing it with positions into the immutable [`Project`] that rules look at.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Sink};
+use crate::phone::Region;
+use crate::rules::parse::{ENCODING, SCHEMA, TOML, UNREADABLE};
+use crate::rules::Rule;
+use crate::source::{FileId, FileKind, SourceFile, Sources};
+
+pub mod audience;
+pub mod campaign;
+pub mod contact;
+pub mod csv_table;
+pub mod draft;
+pub mod fs;
+pub mod ledger;
+
+pub use audience::{Audience, Contact};
+pub use campaign::{Campaign, Offer, Send};
+pub use contact::{ContactKey, Handles, PhoneForm};
+pub use draft::Draft;
+pub use ledger::{Action, ConsentEvent, Ledger};
+
+/// The config file's name.
+pub const CONFIG_FILE: &str = "camplint.toml";
+
+/// Everything that was loaded; rules only read it.
+#[derive(Debug)]
+pub struct Project {
+    /// The root folder (canonical, absolute; never printed).
+    pub root: PathBuf,
+    /// Every file read, by id.
+    pub sources: Sources,
+    /// `camplint.toml`'s file id.
+    pub config_file: FileId,
+    /// Validated settings.
+    pub config: Config,
+    /// Campaigns, sorted by path.
+    pub campaigns: Vec<Campaign>,
+    /// Drafts, sorted by path.
+    pub drafts: Vec<Draft>,
+    /// Audiences, sorted by path.
+    pub audiences: Vec<Audience>,
+    /// Ledgers, sorted by path.
+    pub ledgers: Vec<Ledger>,
+    /// Case-folded X handles.
+    pub handles: Handles,
+    /// Rules turned off per file by `camplint-disable` comments.
+    pub disabled: BTreeMap<FileId, Vec<&'static Rule>>,
+}
+
+impl Project {
+    /// The draft at a root-relative path.
+    pub fn draft(&self, path: &str) -> Option<&Draft> {
+        self.drafts
+            .binary_search_by(|d| d.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.drafts[i])
+    }
+
+    /// The audience with this id.
+    pub fn audience(&self, id: &str) -> Option<&Audience> {
+        self.audiences.iter().find(|a| a.id == id)
+    }
+
+    /// The text of a file.
+    pub fn text(&self, file: FileId) -> &str {
+        &self.sources.get(file).text
+    }
+}
+
+/// Why a project could not be loaded at all (exit 2).
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LoadError {
+    /// No `camplint.toml` above the starting folder.
+    #[error("no camplint.toml found in {0} or any folder above it")]
+    #[diagnostic(
+        code(camplint::no_project),
+        help("run camplint inside a project, pass --root DIR, or create one with `camplint init DIR`")
+    )]
+    NoProject(String),
+    /// The root cannot be read.
+    #[error("cannot read the project folder {0}: {1}")]
+    #[diagnostic(code(camplint::unreadable_root))]
+    Root(String, String),
+    /// `camplint.toml` is broken: its diagnostics, and the sources to print them with.
+    #[error("camplint.toml is invalid")]
+    #[diagnostic(code(config::invalid))]
+    Config(Vec<Diagnostic>, Sources),
+}
+
+/// Finds the project root: the nearest folder at or above `start` with `camplint.toml`.
+pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
+    let start = std::fs::canonicalize(start)
+        .map_err(|e| LoadError::Root(start.display().to_string(), e.to_string()))?;
+    let mut dir = if start.is_file() {
+        start
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or(start.clone())
+    } else {
+        start.clone()
+    };
+    loop {
+        if dir.join(CONFIG_FILE).is_file() {
+            return Ok(dir);
+        }
+        if !dir.pop() {
+            return Err(LoadError::NoProject(start.display().to_string()));
+        }
+    }
+}
+
+/// Reads a file into `sources`, reporting why it could not be read. Returns the id and,
+/// when it is readable UTF-8, `true`.
+fn read_into(
+    root: &Path,
+    rel: &str,
+    kind: FileKind,
+    sources: &mut Sources,
+    sink: &mut Sink,
+) -> (FileId, bool) {
+    if let Some(id) = sources.find(rel) {
+        return (id, true);
+    }
+    match fs::read_text(root, rel) {
+        Ok(text) => (
+            sources.add(SourceFile::new(rel.to_string(), kind, text)),
+            true,
+        ),
+        Err(fs::ReadProblem::NotUtf8 { lossy, offset }) => {
+            let id = sources.add(SourceFile::new(rel.to_string(), kind, lossy));
+            let end = sources.get(id).clamp(offset + 1).max(offset);
+            let end = if end == offset {
+                sources.get(id).text[offset..]
+                    .chars()
+                    .next()
+                    .map_or(offset, |c| offset + c.len_utf8())
+            } else {
+                end
+            };
+            sink.push(Diagnostic::new(
+                &ENCODING,
+                id,
+                offset..end,
+                format!("{rel} is not UTF-8 text: the marked character cannot be read"),
+                "save the file again with UTF-8 encoding (in Excel: \"CSV UTF-8\")",
+            ));
+            (id, false)
+        }
+        Err(problem) => {
+            let id = sources.add(SourceFile::new(rel.to_string(), kind, String::new()));
+            sink.push(Diagnostic::new(
+                &UNREADABLE,
+                id,
+                0..0,
+                format!("{rel} cannot be checked: {}", problem.describe()),
+                "replace it with a regular file inside the project folder, or exclude it in [paths]",
+            ));
+            (id, false)
+        }
+    }
+}
+
+/// Collects `camplint-disable` directives from comment lines. `md` selects Markdown
+/// comments (`<!-- ... -->`) instead of `#` lines.
+fn directives(file: FileId, text: &str, md: bool, sink: &mut Sink) -> Vec<&'static Rule> {
+    let mut rules = Vec::new();
+    let mut found = |body: &str, base: usize, sink: &mut Sink| {
+        let Some(i) = body.find("camplint-disable") else {
+            return;
+        };
+        let after = i + "camplint-disable".len();
+        let mut pos = base + after;
+        for part in body[after..].split(',') {
+            let code = part.trim();
+            let start = pos + (part.len() - part.trim_start().len());
+            pos += part.len() + 1;
+            if code.is_empty() {
+                continue;
+            }
+            match crate::rules::find(code) {
+                Some(r) => rules.push(r),
+                None => {
+                    let help = match crate::rules::suggest(code) {
+                        Some(near) => {
+                            format!("did you mean `{near}`? `camplint rules` lists every code")
+                        }
+                        None => "use a code from `camplint rules`".to_string(),
+                    };
+                    sink.push(Diagnostic::new(
+                        &crate::rules::suppress::UNKNOWN_RULE,
+                        file,
+                        start..start + code.len(),
+                        format!(
+                            "`{code}` is not a camplint rule, so this comment turns nothing off"
+                        ),
+                        help,
+                    ));
+                }
+            }
+        }
+    };
+    if md {
+        let mut from = 0;
+        while let Some(open) = text[from..].find("<!--") {
+            let start = from + open + 4;
+            let end = text[start..].find("-->").map_or(text.len(), |i| start + i);
+            found(&text[start..end], start, sink);
+            from = end;
+        }
+    } else {
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start();
+            if let Some(rest) = trimmed.strip_prefix('#') {
+                let base = offset + (line.len() - trimmed.len()) + 1;
+                found(rest.trim_end(), base, sink);
+            }
+            offset += line.len();
+        }
+    }
+    rules
+}
+
+fn stem(rel: &str) -> String {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
+}
+
+/// Loads the project at `root` (which holds `camplint.toml`). File-level problems go to
+/// `sink`; only a broken `camplint.toml` or an unreadable root is an error.
+pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
+    let root = std::fs::canonicalize(root)
+        .map_err(|e| LoadError::Root(root.display().to_string(), e.to_string()))?;
+    let mut sources = Sources::default();
+    let mut config_sink = Sink::default();
+    let (config_file, readable) = read_into(
+        &root,
+        CONFIG_FILE,
+        FileKind::Config,
+        &mut sources,
+        &mut config_sink,
+    );
+    let config = if readable {
+        crate::config::parse(&sources.get(config_file).text).map_err(|problems| {
+            problems
+                .into_iter()
+                .map(|p| {
+                    Diagnostic::new(
+                        &crate::config::INVALID,
+                        config_file,
+                        p.span,
+                        p.message,
+                        p.help,
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    } else {
+        Err(config_sink
+            .into_vec()
+            .into_iter()
+            .map(|mut d| {
+                d.rule = &crate::config::INVALID;
+                d
+            })
+            .collect())
+    };
+    let config = match config {
+        Ok(c) => c,
+        Err(diags) => return Err(LoadError::Config(diags, sources)),
+    };
+    let region = Region::new(&config.default_region).unwrap_or(Region::IT);
+
+    let mut found = discover(&root, &config, sources.get(config_file), config_file, sink);
+    found.sort();
+    let mut project = Project {
+        root: root.clone(),
+        sources,
+        config_file,
+        config,
+        campaigns: Vec::new(),
+        drafts: Vec::new(),
+        audiences: Vec::new(),
+        ledgers: Vec::new(),
+        handles: Handles::default(),
+        disabled: BTreeMap::new(),
+    };
+    let mut disabled = BTreeMap::new();
+    for (kind, rel) in found {
+        let (id, ok) = read_into(&root, &rel, kind, &mut project.sources, sink);
+        if !ok {
+            continue;
+        }
+        let text = &project.sources.get(id).text;
+        let off = directives(id, text, kind == FileKind::Draft, sink);
+        if !off.is_empty() {
+            disabled.insert(id, off);
+        }
+        match kind {
+            FileKind::Campaign => {
+                if let Some(raw) = parse_toml(id, text, sink) {
+                    project
+                        .campaigns
+                        .push(campaign::validate(stem(&rel), id, raw, sink));
+                }
+            }
+            FileKind::Audience => {
+                if let Some(raw) = parse_toml(id, text, sink) {
+                    project
+                        .audiences
+                        .push(audience::validate(stem(&rel), id, raw, sink));
+                }
+            }
+            FileKind::Draft => project
+                .drafts
+                .push(draft::load(id, rel.clone(), text, sink)),
+            FileKind::Ledger => {
+                let tz = project.config.timezone;
+                project.ledgers.push(ledger::load(
+                    id,
+                    text,
+                    tz,
+                    region,
+                    &mut project.handles,
+                    sink,
+                ));
+            }
+            FileKind::Config | FileKind::Contacts | FileKind::Media => {}
+        }
+    }
+    // Contact lists are named by audiences, not found by globs.
+    for a in &mut project.audiences {
+        let dir = fs::parent(&project.sources.get(a.file).path).to_string();
+        let Some(rel) = fs::join_relative(&dir, a.contacts_path.get_ref()) else {
+            sink.push(Diagnostic::new(
+                &UNREADABLE,
+                a.file,
+                a.contacts_path.span(),
+                format!(
+                    "\"{}\" leads outside the project folder; camplint does not read it",
+                    a.contacts_path.get_ref()
+                ),
+                "put the contact list inside the project, next to the audience file",
+            ));
+            continue;
+        };
+        if fs::inspect(&root, &rel) == Err(fs::ReadProblem::Missing) {
+            sink.push(Diagnostic::new(
+                &crate::rules::refs::MISSING_CONTACTS,
+                a.file,
+                a.contacts_path.span(),
+                format!("the contact list {rel} does not exist"),
+                format!("create {rel}, or correct `contacts` (it is relative to this file)"),
+            ));
+            continue;
+        }
+        let (id, ok) = read_into(&root, &rel, FileKind::Contacts, &mut project.sources, sink);
+        if !ok {
+            continue;
+        }
+        let text = &project.sources.get(id).text;
+        let off = directives(id, text, false, sink);
+        if !off.is_empty() {
+            disabled.insert(id, off);
+        }
+        audience::read_contacts(a, id, text, region, &mut project.handles, sink);
+    }
+    project.disabled = disabled;
+    Ok(project)
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(
+    id: FileId,
+    text: &str,
+    sink: &mut Sink,
+) -> Option<T> {
+    match crate::toml_util::parse::<T>(text) {
+        Ok(v) => Some(v),
+        Err((syntax, e)) => {
+            sink.push(Diagnostic::new(
+                if syntax { &TOML } else { &SCHEMA },
+                id,
+                e.span,
+                e.message,
+                e.help,
+            ));
+            None
+        }
+    }
+}
+
+/// Walks the root and returns the files the `[paths]` globs select. Folder links are not
+/// followed (their targets inside the root are walked where they really are), so link
+/// loops cannot happen; file links are checked when read.
+fn discover(
+    root: &Path,
+    config: &Config,
+    config_src: &SourceFile,
+    config_file: FileId,
+    sink: &mut Sink,
+) -> Vec<(FileKind, String)> {
+    let _ = config_src;
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                sink.push(Diagnostic::new(
+                    &UNREADABLE,
+                    config_file,
+                    0..0,
+                    format!("the folder {at} cannot be read, so its files are not checked"),
+                    "give read permission on it, or list it in [paths] exclude",
+                ));
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
+            continue;
+        };
+        if config.exclude.is_match(&rel) {
+            continue;
+        }
+        let kind = if config.campaigns.is_match(&rel) {
+            FileKind::Campaign
+        } else if config.messages.is_match(&rel) {
+            FileKind::Draft
+        } else if config.audiences.is_match(&rel) {
+            FileKind::Audience
+        } else if config.consent_files.is_match(&rel) {
+            FileKind::Ledger
+        } else {
+            continue;
+        };
+        out.push((kind, rel));
+    }
+    out
+}

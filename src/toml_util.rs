@@ -1,0 +1,167 @@
+//! Turning TOML and serde errors into plain-language messages with a "did you mean".
+
+use std::ops::Range;
+
+/// The candidate closest to `word`, when it is close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(f64, &'a str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(word, c);
+        if score >= 0.8 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// A TOML problem explained for a person: where, what, how to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explained {
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What to change.
+    pub help: String,
+}
+
+/// Extracts the back-quoted names from a serde message (`expected one of `a`, `b``).
+fn quoted(s: &str) -> Vec<&str> {
+    s.split('`').skip(1).step_by(2).collect()
+}
+
+/// Explains malformed TOML (the text does not parse as TOML at all).
+pub fn explain_syntax(err: &toml::de::Error, text: &str) -> Explained {
+    let raw = err.message().trim();
+    let span = first_line(text, err.span().unwrap_or(0..0));
+    let (message, help) = if let Some(rest) = raw.strip_prefix("duplicate key") {
+        (
+            format!("the same key is written twice{rest}"),
+            "keep only one of the two".to_string(),
+        )
+    } else {
+        (
+            format!("this is not valid TOML: {raw}"),
+            "check quotes, brackets and `=` around here; text values need double quotes"
+                .to_string(),
+        )
+    };
+    Explained {
+        span,
+        message,
+        help,
+    }
+}
+
+/// Parses `text` as `T`; on error the bool is true when the TOML itself is malformed and
+/// false when it is valid TOML of the wrong shape.
+pub fn parse<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, (bool, Explained)> {
+    if let Err(e) = text.parse::<toml::Table>() {
+        return Err((true, explain_syntax(&e, text)));
+    }
+    toml::from_str(text).map_err(|e| (false, explain(&e, text)))
+}
+
+/// Explains a schema error: valid TOML with a missing, unknown or ill-typed key. `text`
+/// is the parsed text, so the span can be narrowed to its first line (a missing key
+/// points at its whole table otherwise).
+pub fn explain(err: &toml::de::Error, text: &str) -> Explained {
+    let raw = err.message().trim();
+    let span = first_line(text, err.span().unwrap_or(0..0));
+    let (message, help) = if let Some(rest) = raw.strip_prefix("unknown field ") {
+        let names = quoted(rest);
+        let key = names.first().copied().unwrap_or("?");
+        let allowed = &names[1.min(names.len())..];
+        let help = match closest(key, allowed.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? Rename the key"),
+            None if allowed.is_empty() => "remove this key: this table takes no keys".to_string(),
+            None => format!("remove it, or use one of: {}", list(allowed)),
+        };
+        (format!("unknown key `{key}`"), help)
+    } else if let Some(rest) = raw.strip_prefix("unknown variant ") {
+        let names = quoted(rest);
+        let value = names.first().copied().unwrap_or("?");
+        let allowed = &names[1.min(names.len())..];
+        let help = match closest(value, allowed.iter().copied()) {
+            Some(near) => format!("did you mean \"{near}\"? Allowed values: {}", list(allowed)),
+            None => format!("use one of: {}", list(allowed)),
+        };
+        (format!("\"{value}\" is not an allowed value here"), help)
+    } else if let Some(rest) = raw.strip_prefix("missing field ") {
+        let key = quoted(rest).first().copied().unwrap_or("?").to_string();
+        (
+            format!("missing required key `{key}`"),
+            format!("add `{key} = ...` to this table"),
+        )
+    } else if let Some(rest) = raw.strip_prefix("invalid type: ") {
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        (
+            format!("wrong type: found {found}, expected {expected}"),
+            format!("write {expected} here"),
+        )
+    } else {
+        (raw.to_string(), "correct this value".to_string())
+    };
+    Explained {
+        span,
+        message,
+        help,
+    }
+}
+
+fn list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Narrows a span to its first line, so a whole-table span reads as "here".
+pub fn first_line(text: &str, span: Range<usize>) -> Range<usize> {
+    let start = span.start.min(text.len());
+    let end = span.end.min(text.len()).max(start);
+    match text[start..end].find('\n') {
+        Some(nl) => start..start + nl,
+        None => start..end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct T {
+        name: String,
+        timezone: Option<String>,
+    }
+
+    #[test]
+    fn unknown_key_suggests_near_name() {
+        let text = "naem = \"x\"\n";
+        let (syntax, e) = parse::<T>(text).unwrap_err();
+        assert_eq!(e.message, "unknown key `naem`");
+        assert!(e.help.contains("`name`"), "{}", e.help);
+        assert_eq!(&text[e.span.clone()], "naem");
+        assert!(!syntax);
+    }
+
+    #[test]
+    fn malformed_toml_is_syntax() {
+        let text = "name = \"x\n";
+        assert!(parse::<T>(text).unwrap_err().0);
+    }
+
+    #[test]
+    fn missing_key_is_schema() {
+        let text = "timezone = \"x\"\n";
+        let (syntax, e) = parse::<T>(text).unwrap_err();
+        assert!(!syntax);
+        assert_eq!(e.message, "missing required key `name`");
+    }
+}
