@@ -34,7 +34,7 @@ pub struct Summary {
     pub files: usize,
     /// Campaigns loaded.
     pub campaigns: usize,
-    /// `[[sends]]` entries.
+    /// Send instants, repeats expanded.
     pub sends: usize,
     /// Distinct recipients over all sends.
     pub recipients: usize,
@@ -47,6 +47,8 @@ pub struct Summary {
 pub struct Report {
     /// The loaded project.
     pub project: Project,
+    /// The expanded sends.
+    pub plan: crate::plan::Plan,
     /// Findings to show, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// Counts.
@@ -77,17 +79,20 @@ pub fn run(options: &Options) -> Result<Report, LoadError> {
     let root = resolve_root(options.root.as_deref(), &options.paths)?;
     let mut sink = Sink::default();
     let project = project::load(&root, &mut sink)?;
+    let plan = crate::plan::Plan::build(&project, &mut sink);
     let cx = Context {
         project: &project,
+        plan: &plan,
         now: options.now.unwrap_or_else(Utc::now),
     };
     rules::run_all(&cx, &mut sink);
     let selected = selection(&project.root, &options.paths);
     let mut diagnostics = finalize(&project, sink.into_vec(), selected.as_deref());
     sort(&project, &mut diagnostics);
-    let summary = summarize(&project, &diagnostics);
+    let summary = summarize(&project, &plan, &diagnostics);
     Ok(Report {
         project,
+        plan,
         diagnostics,
         summary,
     })
@@ -173,7 +178,7 @@ fn sort(project: &Project, diagnostics: &mut [Diagnostic]) {
     });
 }
 
-fn summarize(project: &Project, diagnostics: &[Diagnostic]) -> Summary {
+fn summarize(project: &Project, plan: &crate::plan::Plan, diagnostics: &[Diagnostic]) -> Summary {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
     let mut recipients = std::collections::BTreeSet::new();
     for c in &project.campaigns {
@@ -192,7 +197,7 @@ fn summarize(project: &Project, diagnostics: &[Diagnostic]) -> Summary {
         infos: count(Severity::Info),
         files: project.sources.len(),
         campaigns: project.campaigns.len(),
-        sends: project.campaigns.iter().map(|c| c.sends.len()).sum(),
+        sends: plan.occurrences.len(),
         recipients: recipients.len(),
         consent_coverage: 1.0,
     }

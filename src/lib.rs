@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod init;
 pub mod output;
 pub mod phone;
+pub mod plan;
 pub mod project;
 pub mod rules;
 pub mod schedule;

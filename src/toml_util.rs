@@ -97,6 +97,7 @@ pub fn explain(err: &toml::de::Error, text: &str) -> Explained {
         let (found, expected) = rest
             .split_once(", expected ")
             .unwrap_or((rest, "another type"));
+        let expected = plain_type(expected);
         (
             format!("wrong type: found {found}, expected {expected}"),
             format!("write {expected} here"),
@@ -117,6 +118,26 @@ fn list(names: &[&str]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// serde's type names in words a marketer knows.
+fn plain_type(expected: &str) -> String {
+    let e = expected.trim();
+    if e.contains("sequence") {
+        "a list, like [\"a\", \"b\"]".to_string()
+    } else if e.starts_with("struct") || e.contains("map") {
+        "a table of keys and values".to_string()
+    } else if e.starts_with("u8")
+        || e.starts_with("u16")
+        || e.starts_with("u32")
+        || e.starts_with("u64")
+    {
+        "a whole number".to_string()
+    } else if e.contains("bool") {
+        "true or false".to_string()
+    } else {
+        e.to_string()
+    }
 }
 
 /// Narrows a span to its first line, so a whole-table span reads as "here".

@@ -8,8 +8,7 @@ use toml::Spanned;
 use crate::channel::{Channel, Purpose};
 use crate::diagnostic::{Diagnostic, Sink};
 use crate::rules::parse::SCHEMA;
-use crate::rules::schedule::INVALID_TIME;
-use crate::schedule::Span;
+use crate::schedule::Repeat;
 use crate::source::FileId;
 
 /// A campaign file as written.
@@ -69,23 +68,8 @@ pub struct RawSend {
     #[schemars(with = "String")]
     pub at: Spanned<Datetime>,
     /// Repeat the send: { every = "1d", until = 2026-11-30 } or { every = "1w", count = 3 }.
-    #[schemars(with = "Option<RawRepeat>")]
-    pub repeat: Option<Spanned<RawRepeat>>,
-}
-
-/// `repeat = { every, until | count }` as written.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawRepeat {
-    /// Interval, like "1d" or "1w".
-    #[schemars(with = "String")]
-    pub every: Spanned<String>,
-    /// Last day (inclusive) or last local date-time.
-    #[schemars(with = "Option<String>")]
-    pub until: Option<Spanned<Datetime>>,
-    /// How many sends in all, the first included.
-    #[schemars(with = "Option<u32>")]
-    pub count: Option<Spanned<u32>>,
+    #[schemars(with = "Option<Repeat>")]
+    pub repeat: Option<Spanned<Repeat>>,
 }
 
 /// An offer, validated.
@@ -105,19 +89,6 @@ pub struct Offer {
     pub span: std::ops::Range<usize>,
 }
 
-/// How a send repeats, validated.
-#[derive(Debug, Clone)]
-pub struct Repeat {
-    /// Interval.
-    pub every: Span,
-    /// Stop after this local date (date only) or date-time.
-    pub until: Option<Spanned<Datetime>>,
-    /// Or after this many sends.
-    pub count: Option<u32>,
-    /// Span of the repeat table.
-    pub span: std::ops::Range<usize>,
-}
-
 /// One `[[sends]]` entry, validated.
 #[derive(Debug, Clone)]
 pub struct Send {
@@ -127,8 +98,8 @@ pub struct Send {
     pub message_path: Option<String>,
     /// The first send time as written.
     pub at: Spanned<Datetime>,
-    /// Repetition.
-    pub repeat: Option<Repeat>,
+    /// Repetition (checked when the schedule is expanded).
+    pub repeat: Option<Spanned<Repeat>>,
     /// Span of the whole `[[sends]]` entry.
     pub span: std::ops::Range<usize>,
 }
@@ -269,13 +240,12 @@ pub fn validate(id: String, file: FileId, raw: RawCampaign, sink: &mut Sink) -> 
                     "write a local date-time like `at = 2026-11-27T10:00:00`",
                 ));
             }
-            let repeat = s.repeat.and_then(|r| repeat(r, file, sink));
             let message_path = super::fs::join_relative("", s.message.get_ref());
             Send {
                 message: s.message,
                 message_path,
                 at: s.at,
-                repeat,
+                repeat: s.repeat,
                 span,
             }
         })
@@ -290,61 +260,4 @@ pub fn validate(id: String, file: FileId, raw: RawCampaign, sink: &mut Sink) -> 
         offer,
         sends,
     }
-}
-
-fn repeat(raw: Spanned<RawRepeat>, file: FileId, sink: &mut Sink) -> Option<Repeat> {
-    let span = raw.span();
-    let r = raw.into_inner();
-    let every = match r.every.get_ref().parse::<Span>() {
-        Ok(e) => Some(e),
-        Err(e) => {
-            sink.push(Diagnostic::new(
-                &SCHEMA,
-                file,
-                r.every.span(),
-                e.to_string(),
-                "write how often, like `every = \"1d\"` or `every = \"1w\"`",
-            ));
-            None
-        }
-    };
-    match (&r.until, &r.count) {
-        (Some(_), Some(c)) => {
-            sink.push(Diagnostic::new(
-                &INVALID_TIME,
-                file,
-                c.span(),
-                "`repeat` has both `until` and `count`".to_string(),
-                "keep one: `until` (a last day) or `count` (how many sends in all)",
-            ));
-            return None;
-        }
-        (None, None) => {
-            sink.push(Diagnostic::new(
-                &INVALID_TIME,
-                file,
-                span,
-                "`repeat` says how often but not until when".to_string(),
-                "add `until = 2026-11-30` (last day) or `count = 3` (how many sends in all)",
-            ));
-            return None;
-        }
-        (None, Some(c)) if *c.get_ref() == 0 => {
-            sink.push(Diagnostic::new(
-                &INVALID_TIME,
-                file,
-                c.span(),
-                "`count = 0` would send nothing".to_string(),
-                "count includes the first send: use 1 or more, or remove `repeat`",
-            ));
-            return None;
-        }
-        _ => {}
-    }
-    Some(Repeat {
-        every: every?,
-        until: r.until,
-        count: r.count.map(|c| *c.get_ref()),
-        span,
-    })
 }

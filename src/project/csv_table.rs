@@ -119,16 +119,26 @@ impl Rows<'_> {
                         continue;
                     }
                     if self.record.len() != self.width {
+                        let raw = &self.text[line_at(self.text, start)];
+                        let message = if raw.matches('"').count() % 2 == 1 {
+                            format!("row {line} opens a quote (\") that is never closed")
+                        } else {
+                            format!(
+                                "row {line} has {} {}, but the header has {}",
+                                self.record.len(),
+                                if self.record.len() == 1 {
+                                    "value"
+                                } else {
+                                    "values"
+                                },
+                                self.width
+                            )
+                        };
                         sink.push(Diagnostic::new(
                             &CSV,
                             self.file,
                             line_at(self.text, start),
-                            format!(
-                                "row {} has {} fields, but the header has {}",
-                                line,
-                                self.record.len(),
-                                self.width
-                            ),
+                            message,
                             "check for a missing or extra comma; put values that contain commas in double quotes",
                         ));
                         continue;

@@ -69,6 +69,8 @@ macro_rules! declare_rule {
 pub struct Context<'a> {
     /// Everything that was loaded.
     pub project: &'a Project,
+    /// Every send expanded to its instants.
+    pub plan: &'a crate::plan::Plan,
     /// "Now", for messages that say how far away a send is.
     pub now: DateTime<Utc>,
 }

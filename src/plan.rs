@@ -1,0 +1,73 @@
+//! The send plan: every `[[sends]]` entry expanded into the instants it goes out, once
+//! per run, for every rule that needs times (consent, frequency, quiet hours, offers).
+
+use chrono::{DateTime, Utc};
+
+use crate::diagnostic::{Diagnostic, Sink};
+use crate::project::Project;
+use crate::rules::schedule::INVALID_TIME;
+use crate::schedule;
+
+/// One instant at which one send goes out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Occurrence {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Index into `Project::campaigns`.
+    pub campaign: usize,
+    /// Index into that campaign's `sends`.
+    pub send: usize,
+}
+
+/// Every occurrence of every send, sorted by time (then campaign, then send).
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The occurrences, in time order.
+    pub occurrences: Vec<Occurrence>,
+}
+
+impl Plan {
+    /// Expands every send; a send that cannot be scheduled is reported once and left out.
+    pub fn build(project: &Project, sink: &mut Sink) -> Plan {
+        let tz = project.config.timezone;
+        let mut occurrences = Vec::new();
+        for (ci, c) in project.campaigns.iter().enumerate() {
+            for (si, s) in c.sends.iter().enumerate() {
+                let at = s.at.get_ref();
+                if at.date.is_none() || at.time.is_none() {
+                    continue; // reported as parse/schema by the loader
+                }
+                let repeat = s.repeat.as_ref().map(|r| r.get_ref());
+                match schedule::expand_send(at, tz, repeat) {
+                    Ok(instants) => occurrences.extend(instants.into_iter().map(|at| Occurrence {
+                        at,
+                        campaign: ci,
+                        send: si,
+                    })),
+                    Err(e) => {
+                        let span = match (&e, &s.repeat) {
+                            (
+                                schedule::ScheduleError::NonexistentLocalTime {
+                                    occurrence: None,
+                                    ..
+                                },
+                                _,
+                            )
+                            | (_, None) => s.at.span(),
+                            (_, Some(r)) => r.span(),
+                        };
+                        sink.push(Diagnostic::new(
+                            &INVALID_TIME,
+                            c.file,
+                            span,
+                            e.to_string(),
+                            "pick a local time that exists (clocks jump from 02:00 to 03:00 on the last Sunday of March in Italy), and give `repeat` either `until` or `count`",
+                        ));
+                    }
+                }
+            }
+        }
+        occurrences.sort();
+        Plan { occurrences }
+    }
+}
