@@ -173,6 +173,7 @@ pub fn handler(color: bool) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_width(100)
+        .with_break_words(false)
         .with_links(false)
         .with_context_lines(1)
 }

@@ -10,7 +10,9 @@ use camplint::output::{self, Format, Style};
 
 /// Path of a fixture project.
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(name)
 }
 
 /// The fixed "now" of every fixture test, so messages that mention it never change.
@@ -29,7 +31,11 @@ impl Rendered {
     pub fn codes(&self) -> Vec<String> {
         self.value["diagnostics"]
             .as_array()
-            .map(|a| a.iter().map(|d| d["rule"].as_str().unwrap_or("").to_string()).collect())
+            .map(|a| {
+                a.iter()
+                    .map(|d| d["rule"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -48,7 +54,10 @@ pub fn check_paths(name: &str, paths: &[&str]) -> Rendered {
         now: Some(chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into()),
     };
     let report = check::run(&options).unwrap_or_else(|e| panic!("{name} did not load: {e:?}"));
-    let style = Style { color: false, quiet: false };
+    let style = Style {
+        color: false,
+        quiet: false,
+    };
     let render = |format| {
         let mut out = Vec::new();
         output::write(&report, format, style, &mut out).unwrap();
