@@ -277,7 +277,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
     };
     let region = Region::new(&config.default_region).unwrap_or(Region::IT);
 
-    let mut found = discover(&root, &config, sources.get(config_file), config_file, sink);
+    let (mut found, bad_names) = discover(&root, &config, config_file, sink);
     found.sort();
     let mut project = Project {
         root: root.clone(),
@@ -291,6 +291,20 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
         handles: Handles::default(),
         disabled: BTreeMap::new(),
     };
+    for name in bad_names {
+        let id = project.sources.add(SourceFile::new(
+            name.clone(),
+            FileKind::Media,
+            String::new(),
+        ));
+        sink.push(Diagnostic::new(
+            &UNREADABLE,
+            id,
+            0..0,
+            format!("the name of {name} is not valid UTF-8 (shown with � where it cannot be read), so camplint cannot check it"),
+            "rename the file using plain letters, digits, - and _",
+        ));
+    }
     let mut disabled = BTreeMap::new();
     for (kind, rel) in found {
         let (id, ok) = read_into(&root, &rel, kind, &mut project.sources, sink);
@@ -395,18 +409,15 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// Files selected by the globs, and names that are not UTF-8.
+type Found = (Vec<(FileKind, String)>, Vec<String>);
+
 /// Walks the root and returns the files the `[paths]` globs select. Folder links are not
 /// followed (their targets inside the root are walked where they really are), so link
 /// loops cannot happen; file links are checked when read.
-fn discover(
-    root: &Path,
-    config: &Config,
-    config_src: &SourceFile,
-    config_file: FileId,
-    sink: &mut Sink,
-) -> Vec<(FileKind, String)> {
-    let _ = config_src;
+fn discover(root: &Path, config: &Config, config_file: FileId, sink: &mut Sink) -> Found {
     let mut out = Vec::new();
+    let mut bad_names = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -437,9 +448,8 @@ fn discover(
         let Ok(rel) = entry.path().strip_prefix(root) else {
             continue;
         };
-        let Some(rel) = rel.to_str().map(|s| s.replace('\\', "/")) else {
-            continue;
-        };
+        let utf8 = rel.to_str().is_some();
+        let rel = rel.to_string_lossy().replace('\\', "/");
         if config.exclude.is_match(&rel) {
             continue;
         }
@@ -454,7 +464,13 @@ fn discover(
         } else {
             continue;
         };
+        if !utf8 {
+            // The name cannot be written in reports or matched against sends exactly;
+            // report it under its readable form rather than skip it silently.
+            bad_names.push(rel);
+            continue;
+        }
         out.push((kind, rel));
     }
-    out
+    (out, bad_names)
 }

@@ -1,0 +1,169 @@
+//! Bad input is normal input: links out of the root, link loops, FIFOs, huge files,
+//! non-UTF-8 bytes and file names, a missing root. Each gets a diagnostic with a
+//! location, never a panic and never a silent skip.
+#![cfg(unix)]
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::Path;
+
+use common::camplint;
+
+fn project(dir: &Path) {
+    fs::create_dir_all(dir.join("campaigns")).unwrap();
+    fs::create_dir_all(dir.join("messages")).unwrap();
+    fs::create_dir_all(dir.join("audiences")).unwrap();
+    fs::write(dir.join("camplint.toml"), "[project]\nname = \"t\"\n").unwrap();
+}
+
+fn short(dir: &Path) -> (i32, String) {
+    let (code, out, err) = camplint(&[
+        "check",
+        "--root",
+        &dir.to_string_lossy(),
+        "--format",
+        "short",
+    ]);
+    assert!(!err.contains("panicked"), "{err}");
+    (code, out)
+}
+
+#[test]
+fn a_link_to_a_file_outside_the_root_is_reported_and_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    let secret = tmp.path().join("secret.toml");
+    fs::write(&secret, "name = \"SECRET-CONTENT\"\n").unwrap();
+    symlink(&secret, root.join("campaigns/leak.toml")).unwrap();
+    let (code, out) = short(&root);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("campaigns/leak.toml:1:1: error[parse/unreadable]"),
+        "{out}"
+    );
+    assert!(out.contains("outside the project"), "{out}");
+    assert!(!out.contains("SECRET-CONTENT"));
+}
+
+#[test]
+fn folder_links_and_loops_do_not_hang_or_escape() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    symlink(&root, root.join("messages/loop")).unwrap();
+    symlink("/", root.join("campaigns/everything")).unwrap();
+    fs::write(root.join("messages/ok.md"), "Ciao\n").unwrap();
+    let (code, out) = short(&root);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("messages/ok.md"), "{out}");
+}
+
+#[test]
+fn a_fifo_is_reported_without_being_opened() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    let fifo = root.join("campaigns/pipe.toml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // A reader that opened the FIFO would block forever; the binary must return.
+    let (code, out) = short(&root);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("campaigns/pipe.toml:1:1: error[parse/unreadable]"),
+        "{out}"
+    );
+    assert!(out.contains("not a regular file"), "{out}");
+}
+
+#[test]
+fn a_huge_file_is_reported_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    let f = fs::File::create(root.join("campaigns/huge.toml")).unwrap();
+    f.set_len(600 * 1024 * 1024).unwrap(); // sparse: no disk is used
+    let (code, out) = short(&root);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("campaigns/huge.toml:1:1: error[parse/unreadable]"),
+        "{out}"
+    );
+    assert!(out.contains("600 MiB"), "{out}");
+}
+
+#[test]
+fn non_utf8_bytes_point_at_the_first_bad_character() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    fs::write(root.join("messages/latin1.md"), b"Ciao!\nPerch\xe9 no?\n").unwrap();
+    let (code, out) = short(&root);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("messages/latin1.md:2:6: error[parse/encoding]"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_non_utf8_file_name_is_reported() {
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    let name = std::ffi::OsStr::from_bytes(b"perch\xe9.md");
+    fs::write(root.join("messages").join(name), "Ciao\n").unwrap();
+    let (code, out) = short(&root);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("parse/unreadable"), "{out}");
+    assert!(out.contains("messages/perch"), "{out}");
+}
+
+#[test]
+fn an_unreadable_config_is_exit_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    fs::write(
+        root.join("camplint.toml"),
+        b"[project]\nname = \"caf\xe9\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = camplint(&["check", "--root", &root.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("config/invalid"), "{err}");
+}
+
+#[test]
+fn an_empty_csv_and_a_header_only_csv_are_fine_or_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    fs::write(
+        root.join("audiences/a.toml"),
+        "channel = \"whatsapp\"\ncontacts = \"a.csv\"\n",
+    )
+    .unwrap();
+    fs::write(root.join("audiences/a.csv"), "").unwrap();
+    fs::write(
+        root.join("audiences/b.toml"),
+        "channel = \"whatsapp\"\ncontacts = \"b.csv\"\n",
+    )
+    .unwrap();
+    fs::write(root.join("audiences/b.csv"), "phone,name\n").unwrap();
+    let (code, out) = short(&root);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("audiences/a.csv:1:1: error[parse/csv]"),
+        "{out}"
+    );
+    assert!(!out.contains("audiences/b.csv"), "{out}");
+}
