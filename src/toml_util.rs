@@ -142,7 +142,19 @@ fn plain_type(expected: &str) -> String {
 
 /// Narrows a span to its first line, so a whole-table span reads as "here".
 pub fn first_line(text: &str, span: Range<usize>) -> Range<usize> {
-    let start = span.start.min(text.len());
+    // serde reports a key missing from the top level with an empty span at 0.
+    let span = if span == (0..0) { 0..text.len() } else { span };
+    let mut start = span.start.min(text.len());
+    // A span over a whole table or file starts on a comment or blank line (the `#:schema`
+    // line, say); point at its first real line instead.
+    while start < span.end.min(text.len()) {
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line = text[start..line_end].trim();
+        if !(line.is_empty() || line.starts_with('#')) {
+            break;
+        }
+        start = (line_end + 1).min(text.len());
+    }
     let end = span.end.min(text.len()).max(start);
     match text[start..end].find('\n') {
         Some(nl) => start..start + nl,
