@@ -285,9 +285,9 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
             .filter(|o| counted.get(o.campaign).copied().unwrap_or(false))
             .filter(|o| {
                 counter == Counter::Twitter
-                    || reach.get(o.campaign).is_some_and(|r| {
-                        r.iter().any(|a| group.audiences.binary_search(a).is_ok())
-                    })
+                    || reach
+                        .get(o.campaign)
+                        .is_some_and(|r| r.iter().any(|a| group.audiences.binary_search(a).is_ok()))
             })
             .map(|o| (o.at, *o))
             .collect();
