@@ -151,9 +151,14 @@ pub fn span_words(span: Span) -> String {
     }
 }
 
-/// A cap as words: `2 per 7 days`.
+/// A cap as words: `2 per 7 days`, `1 per day`.
 fn cap_words(cap: &Cap) -> String {
-    format!("{} per {}", cap.max, span_words(cap.per))
+    if cap.per.count() == 1 {
+        let one = span_words(cap.per);
+        format!("{} per {}", cap.max, one.trim_start_matches("1 "))
+    } else {
+        format!("{} per {}", cap.max, span_words(cap.per))
+    }
 }
 
 /// Everything found for one (send entry, cap).
@@ -385,7 +390,7 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
                 oc.file,
                 os.at.span(),
                 format!(
-                    "`{}` sends {} on {}, in the same {per}",
+                    "`{}` sends {} on {}, less than {per} before",
                     oc.id,
                     os.message.get_ref(),
                     format_local(at, tz)
@@ -488,32 +493,44 @@ fn quiet_hours(cx: &Context<'_>, sink: &mut Sink) {
             continue;
         };
         let window = format!("{}–{}", q.start().format("%H:%M"), q.end().format("%H:%M"));
-        let whose = if ids.is_empty() {
-            String::new()
-        } else {
-            let list: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
-            format!(" for audience {}", list.join(", "))
-        };
         let total = totals.get(&(ci, si)).copied().unwrap_or(0);
-        let which = if total > 1 {
-            format!("{quiet_count} of the {total} sends of this entry start")
-        } else {
-            "this marketing send starts".to_string()
-        };
         let local = format_local(first, tz);
         let key = if channel == Channel::TwitterDm {
             "twitter-dm"
         } else {
             "whatsapp"
         };
+        let people: BTreeSet<ContactKey> = ids
+            .iter()
+            .filter_map(|i| p.audience(i))
+            .flat_map(|a| a.contacts.iter().filter_map(|c| c.key))
+            .collect();
+        let whom = if ids.is_empty() {
+            String::new()
+        } else {
+            let list: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
+            let n = people.len();
+            format!(
+                " for the {n} {} of {}",
+                if n == 1 { "recipient" } else { "recipients" },
+                list.join(", ")
+            )
+        };
+        let zone = tz.name();
+        let message = if total > 1 {
+            format!(
+                "{quiet_count} of the {total} sends of this entry start inside the {key} quiet hours {window}{whom} ({zone} time); the first at {local}"
+            )
+        } else {
+            format!(
+                "this marketing send starts at {local}{whom} ({zone} time), inside the {key} quiet hours {window}"
+            )
+        };
         sink.push(Diagnostic::new(
             &QUIET_HOURS,
             c.file,
             s.at.span(),
-            format!(
-                "{which} inside the {key} quiet hours {window} ({} time){whose}, first on {local}",
-                tz.name()
-            ),
+            message,
             format!(
                 "move `at` to {} or later and before {} local time, or change [quiet_hours] {key} in camplint.toml",
                 q.end().format("%H:%M"),

@@ -65,9 +65,9 @@ declare_rule! {
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
     let tz = p.config.timezone;
-    // (campaign, send, after?) -> (first offending instant, how many occurrences)
-    let mut found: BTreeMap<(usize, usize, bool), (DateTime<Utc>, usize, NaiveDate)> =
-        BTreeMap::new();
+    // (campaign, send, after?) -> (first offending instant, how many, the bound day)
+    type Found = (DateTime<Utc>, usize, NaiveDate);
+    let mut found: BTreeMap<(usize, usize, bool), Found> = BTreeMap::new();
     let mut totals: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for o in &cx.plan.occurrences {
         *totals.entry((o.campaign, o.send)).or_default() += 1;
@@ -98,9 +98,9 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             ("valid_from", offer.valid_from.as_ref())
         };
         let what = if after {
-            format!("the offer ended on {day}")
+            format!("after the offer ended on {day}")
         } else {
-            format!("the offer starts only on {day}")
+            format!("before the offer starts on {day}")
         };
         let whose = if offer.file == c.file {
             format!("campaign `{}`", c.id)
@@ -109,10 +109,10 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         };
         let message = if total > 1 {
             format!(
-                "{n} of the {total} sends of this entry go out when {what} ({key} of the offer of {whose}); the first on {when}"
+                "{n} of the {total} sends of this entry go out {what} ({key} of the offer of {whose}); the first on {when}"
             )
         } else {
-            format!("this send goes out on {when}, but {what} ({key} of the offer of {whose})")
+            format!("this send goes out on {when}, {what} ({key} of the offer of {whose})")
         };
         let help = match (after, s.repeat.is_some()) {
             (true, true) => format!(
