@@ -137,7 +137,8 @@ fn quiet_hours_cross_midnight_in_each_audience_zone() {
 #[test]
 fn near_misses_stay_silent() {
     // Exactly 7 days apart under 1 per 7d (also across the March DST change), a
-    // service send in between, a send at 20:59 and two posts a day under 2 per day.
+    // service send in between, a send at 20:59, two posts a day under 2 per day, and
+    // one send to two audiences that share a person (it reaches them once).
     let r = check("frequency-near-miss");
     assert_eq!(r.codes(), Vec::<String>::new(), "{}", r.human);
 }

@@ -539,3 +539,36 @@ fn quiet_hours(cx: &Context<'_>, sink: &mut Sink) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cap(max: u32, per: &str) -> Cap {
+        match per.parse() {
+            Ok(per) => Cap { max, per },
+            Err(e) => panic!("bad test span {per}: {e}"),
+        }
+    }
+
+    #[test]
+    fn caps_read_as_words() {
+        assert_eq!(cap_words(&cap(2, "7d")), "2 per 7 days");
+        assert_eq!(cap_words(&cap(1, "1d")), "1 per day");
+        assert_eq!(cap_words(&cap(8, "24h")), "8 per 24 hours");
+        assert_eq!(cap_words(&cap(4, "1mo")), "4 per month");
+        assert_eq!(span_words(cap(1, "2w").per), "2 weeks");
+        assert_eq!(span_words(cap(1, "1y").per), "1 year");
+    }
+
+    #[test]
+    fn channels_share_counters_as_documented() {
+        assert_eq!(Counter::of(Channel::WhatsappBroadcast), Counter::Whatsapp);
+        assert_eq!(Counter::of(Channel::Whatsapp), Counter::Whatsapp);
+        assert_eq!(Counter::of(Channel::TwitterDm), Counter::TwitterDm);
+        assert_eq!(Counter::of(Channel::Twitter), Counter::Twitter);
+        let h = ContactKey::Handle(0);
+        assert!(Counter::TwitterDm.reaches(h) && !Counter::Whatsapp.reaches(h));
+        assert!(!Counter::Twitter.reaches(h));
+    }
+}
