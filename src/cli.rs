@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::check::{self, Options};
@@ -34,6 +34,8 @@ pub enum Command {
         /// The rule code, like `consent/missing`.
         rule: String,
     },
+    /// Print the expanded send calendar: one line per send instant, repeats included.
+    Schedule(ScheduleArgs),
     /// Write a small working example project into DIR (which must be empty or new).
     Init {
         /// Where to create the project.
@@ -69,6 +71,37 @@ pub struct CheckArgs {
     /// Show only errors, and no summary line.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `camplint schedule` arguments.
+#[derive(Debug, clap::Args)]
+pub struct ScheduleArgs {
+    /// First local day to show (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub from: Option<NaiveDate>,
+    /// Last local day to show (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    pub to: Option<NaiveDate>,
+    /// The project root (the folder with camplint.toml); found by walking up otherwise.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CalendarFormat::Human)]
+    pub format: CalendarFormat,
+}
+
+/// Formats of `camplint schedule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CalendarFormat {
+    /// Aligned lines for people.
+    Human,
+    /// The same as data.
+    Json,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("\"{s}\" is not a date like 2026-11-27"))
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -144,6 +177,40 @@ fn check(args: CheckArgs) -> ExitCode {
     }
 }
 
+fn schedule(args: ScheduleArgs) -> ExitCode {
+    if let (Some(f), Some(t)) = (args.from, args.to) {
+        if f > t {
+            eprintln!("camplint: --from {f} is after --to {t}");
+            return ExitCode::from(2);
+        }
+    }
+    let loaded = check::resolve_root(args.root.as_deref(), &[]).and_then(|root| {
+        let mut sink = crate::diagnostic::Sink::default();
+        let project = crate::project::load(&root, &mut sink)?;
+        Ok((project, sink))
+    });
+    let (project, mut sink) = match loaded {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let before = sink.as_slice().len();
+    let plan = crate::plan::Plan::build(&project, &mut sink);
+    let unscheduled = sink.as_slice().len() - before;
+    let cal = crate::calendar::build(&project, &plan, unscheduled, args.from, args.to);
+    let text = match args.format {
+        CalendarFormat::Human => crate::calendar::human(&cal),
+        CalendarFormat::Json => crate::calendar::json(&cal),
+    };
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("camplint: cannot write the calendar: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 fn rules() -> ExitCode {
     let mut out = String::new();
     let width = crate::rules::RULES
@@ -192,6 +259,7 @@ fn explain(code: &str) -> ExitCode {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Schedule(args) => schedule(args),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Init { dir } => match crate::init::write(&dir) {

@@ -7,6 +7,7 @@
 //! [`rules::run_all`] runs every check into a [`diagnostic::Sink`]; [`check::run`] applies
 //! severities and suppressions and sorts; [`output`] prints.
 
+pub mod calendar;
 pub mod channel;
 pub mod check;
 pub mod cli;

@@ -56,12 +56,31 @@ impl Plan {
                             | (_, None) => s.at.span(),
                             (_, Some(r)) => r.span(),
                         };
+                        // The help names what to change: the time for a DST gap, the
+                        // repeat's keys otherwise.
+                        let help = match e {
+                            schedule::ScheduleError::NonexistentLocalTime { .. } => {
+                                "move the send out of the hour the clocks skip: to the time they jump to or later (like 03:30 in Italy), or before the jump"
+                            }
+                            schedule::ScheduleError::TooManyOccurrences { .. }
+                            | schedule::ScheduleError::BeyondYear9999 { .. } => {
+                                "end the repeat sooner or repeat less often: at most 10,000 sends per [[sends]] entry"
+                            }
+                            schedule::ScheduleError::RepeatWithoutEnd
+                            | schedule::ScheduleError::RepeatWithBothEnds
+                            | schedule::ScheduleError::RepeatZeroCount
+                            | schedule::ScheduleError::RepeatUntilTimeOnly(_)
+                            | schedule::ScheduleError::RepeatUntilBeforeFirst { .. } => {
+                                "give `repeat` an `every` and exactly one of `until` (a date or date-time after `at`) and `count` (at least 1)"
+                            }
+                            _ => "write `at` as a date and time, like 2026-11-27T10:00:00",
+                        };
                         sink.push(Diagnostic::new(
                             &INVALID_TIME,
                             c.file,
                             span,
                             e.to_string(),
-                            "pick a local time that exists (clocks jump from 02:00 to 03:00 on the last Sunday of March in Italy), and give `repeat` either `until` or `count`",
+                            help,
                         ));
                     }
                 }

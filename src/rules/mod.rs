@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::diagnostic::{Severity, Sink};
 use crate::project::Project;
 
+pub mod frequency;
 pub mod parse;
 pub mod refs;
 pub mod schedule;
@@ -91,12 +92,15 @@ pub static RULES: &[&Rule] = &[
     &refs::CHANNEL_MISMATCH,
     &refs::UNUSED_MESSAGE,
     &refs::MISSING_CONTACTS,
+    &frequency::CAP_EXCEEDED,
+    &frequency::QUIET_HOURS,
     &schedule::INVALID_TIME,
+    &schedule::OFFER_EXPIRED,
     &suppress::UNKNOWN_RULE,
 ];
 
 /// Every check, run in this order over a loaded project.
-pub static CHECKS: &[Check] = &[refs::check];
+pub static CHECKS: &[Check] = &[refs::check, frequency::check, schedule::check];
 
 /// Looks a rule up by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {
