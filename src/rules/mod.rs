@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use crate::diagnostic::{Severity, Sink};
 use crate::project::Project;
 
+pub mod media;
 pub mod parse;
 pub mod refs;
 pub mod schedule;
@@ -92,11 +93,19 @@ pub static RULES: &[&Rule] = &[
     &refs::UNUSED_MESSAGE,
     &refs::MISSING_CONTACTS,
     &schedule::INVALID_TIME,
+    &media::MISSING_FILE,
+    &media::OUTSIDE_PROJECT,
+    &media::UNSUPPORTED_TYPE,
+    &media::TOO_LARGE,
+    &media::TOO_MANY,
+    &media::TOO_LONG,
+    &media::MISSING_ALT_TEXT,
+    &media::ALT_TEXT_TOO_LONG,
     &suppress::UNKNOWN_RULE,
 ];
 
 /// Every check, run in this order over a loaded project.
-pub static CHECKS: &[Check] = &[refs::check];
+pub static CHECKS: &[Check] = &[refs::check, media::check];
 
 /// Looks a rule up by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {
