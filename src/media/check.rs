@@ -186,7 +186,7 @@ fn probe_finding(att: &Attachment<'_>, err: &ProbeError) -> MediaFinding {
         ProbeError::OutsideRoot => finding(
             att,
             MediaRule::OutsideProject,
-            "the attachment's path leaves the project folder, so it was not read".to_owned(),
+            "this path leaves the project folder, so the file was not read".to_owned(),
             "copy the file into the project (for example into media/) and point to that copy"
                 .to_owned(),
         ),
@@ -220,8 +220,9 @@ fn unsupported_finding(
     let lie = match info.named_as {
         Some(named) if info.extension_lies() => {
             format!(
-                " (the file is named as a {} but holds a {what})",
-                named.name()
+                " (the file is named as {} but holds {})",
+                a(named.name()),
+                a(what)
             )
         }
         _ => String::new(),
@@ -252,7 +253,8 @@ fn unsupported_finding(
             att,
             MediaRule::UnsupportedType,
             format!(
-                "this is a {what}{lie}; {} cannot carry {}",
+                "this is {}{lie}; {} cannot carry {}",
+                a(what),
                 plural_unit(limits.channel),
                 kind_words(info.kind)
             ),
@@ -293,7 +295,8 @@ fn unsupported_finding(
         att,
         MediaRule::UnsupportedType,
         format!(
-            "this is a {what}{lie}, which {platform} does not accept; it takes {} as {formats}{also}",
+            "this is {}{lie}, which {platform} does not accept; it takes {} as {formats}{also}",
+            a(what),
             kind_words(info.kind)
         ),
         help,
@@ -542,6 +545,24 @@ fn shrink_hint(kind: LimitKind) -> &'static str {
     }
 }
 
+/// `noun` with its indefinite article, by sound: "an MP4 video", "a JPEG image",
+/// "an animated GIF", "a PNG image".
+fn a(noun: &str) -> String {
+    let mut chars = noun.chars();
+    let first = chars.next().unwrap_or(' ');
+    let second = chars.next().unwrap_or(' ');
+    // Names spelt letter by letter (MP4, AAC) start with a vowel sound for these; HEIC
+    // and FLAC are said as words.
+    let acronym =
+        first.is_ascii_uppercase() && (second.is_ascii_uppercase() || second.is_ascii_digit());
+    let an = if acronym {
+        "AEIOM".contains(first)
+    } else {
+        "aeiouAEIOU".contains(first)
+    };
+    format!("{} {noun}", if an { "an" } else { "a" })
+}
+
 fn join_or<'a>(items: impl Iterator<Item = &'a str>) -> String {
     let items: Vec<&str> = items.collect();
     match items.split_last() {
@@ -689,6 +710,18 @@ mod tests {
             duration_pair(612_000, 600_000),
             ("10 min 12 s".into(), "10 min".into())
         );
+    }
+
+    #[test]
+    fn articles_follow_the_sound() {
+        assert_eq!(a("MP4 video"), "an MP4 video");
+        assert_eq!(a("JPEG image"), "a JPEG image");
+        assert_eq!(a("animated GIF"), "an animated GIF");
+        assert_eq!(a("PNG image"), "a PNG image");
+        assert_eq!(a("HEIC image"), "a HEIC image");
+        assert_eq!(a("AAC audio"), "an AAC audio");
+        assert_eq!(a("Word document"), "a Word document");
+        assert_eq!(a("Ogg audio (not Opus)"), "an Ogg audio (not Opus)");
     }
 
     #[test]

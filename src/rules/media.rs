@@ -230,6 +230,8 @@ pub struct Reference {
     pub span: Range<usize>,
     /// The Markdown image's alt text; `None` for front matter entries.
     pub alt: Option<String>,
+    /// Where the alt text is written, when it is not empty.
+    pub alt_span: Option<Range<usize>>,
     /// Which post of an X thread it belongs to (parts are split by `---`); 0 for front
     /// matter entries, which go with the first post.
     pub part: usize,
@@ -245,6 +247,7 @@ pub fn references(draft: &Draft, text: &str) -> Vec<Reference> {
             path: m.get_ref().clone(),
             span: m.span(),
             alt: None,
+            alt_span: None,
             part: 0,
         })
         .collect();
@@ -255,6 +258,7 @@ pub fn references(draft: &Draft, text: &str) -> Vec<Reference> {
     let mut part = 0;
     // The image being read: (destination, its span, alt text so far), and nesting depth.
     let mut open: Option<(String, Range<usize>, String)> = None;
+    let mut alt_span: Option<Range<usize>> = None;
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
         match event {
@@ -264,6 +268,7 @@ pub fn references(draft: &Draft, text: &str) -> Vec<Reference> {
                     let span = destination_span(body, range.clone(), &dest_url);
                     let span = span.start + base..span.end + base;
                     open = Some((dest_url.into_string(), span, String::new()));
+                    alt_span = None;
                 }
             }
             Event::End(TagEnd::Image) => {
@@ -274,6 +279,7 @@ pub fn references(draft: &Draft, text: &str) -> Vec<Reference> {
                             path,
                             span,
                             alt: Some(alt),
+                            alt_span: alt_span.take(),
                             part,
                         });
                     }
@@ -282,6 +288,11 @@ pub fn references(draft: &Draft, text: &str) -> Vec<Reference> {
             Event::Text(t) | Event::Code(t) => {
                 if let Some((_, _, alt)) = open.as_mut() {
                     alt.push_str(&t);
+                    let (start, end) = (range.start + base, range.end + base);
+                    alt_span = Some(match alt_span.take() {
+                        Some(s) => s.start.min(start)..s.end.max(end),
+                        None => start..end,
+                    });
                 }
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -390,10 +401,15 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                     if !seen.insert((f.rule, r.span.start, f.message.clone())) {
                         continue;
                     }
+                    // Alt text that is too long is pointed at, not the file.
+                    let span = match (&r.alt_span, f.rule) {
+                        (Some(alt), MediaRule::AltTooLong) => alt.clone(),
+                        _ => r.span.clone(),
+                    };
                     let d = Diagnostic::new(
                         rule_of(f.rule),
                         draft.file,
-                        r.span.clone(),
+                        span,
                         format!("attachment `{}`: {}", r.path, f.message),
                         f.help,
                     );
