@@ -181,3 +181,134 @@ pub fn write_mp4_with_huge_mdat(dir: &Path, name: &str, mdat_len: u64, moov: &[u
     file.write_all(moov).expect("write moov");
     path
 }
+
+/// A fixture project copied into `<tmp>/shop`, so that `<tmp>` is outside its root.
+pub struct TempProject {
+    /// Holds the folder alive; dropped at the end of the test.
+    pub dir: tempfile::TempDir,
+    /// `<tmp>/shop`, the project root.
+    pub root: PathBuf,
+}
+
+impl TempProject {
+    /// Copies `fixtures/<name>` into a fresh temporary folder.
+    pub fn new(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("shop");
+        let from = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name);
+        copy_dir(&from, &root);
+        std::fs::create_dir_all(root.join("media")).expect("mkdir media");
+        TempProject { dir, root }
+    }
+
+    /// The folder that holds the project (outside its root).
+    pub fn outside(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The project's `media/` folder.
+    pub fn media(&self) -> PathBuf {
+        self.root.join("media")
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .expect("read fixture")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let target = to.join(path.file_name().expect("name"));
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
+        }
+    }
+}
+
+/// Makes a named pipe; opening it for reading without a writer would block forever.
+#[cfg(unix)]
+pub fn mkfifo(path: &Path) {
+    use std::os::unix::ffi::OsStrExt;
+    let c_path = std::ffi::CString::new(path.as_os_str().as_bytes()).expect("c path");
+    // SAFETY: c_path is a valid NUL-terminated string that outlives the call.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+}
+
+/// A check report rendered as the CLI prints it (human without colour, and json).
+pub struct Report {
+    pub human: String,
+    pub json: String,
+    pub value: serde_json::Value,
+}
+
+impl Report {
+    /// (rule, file, span text) of every diagnostic, in output order.
+    pub fn findings(&self, root: &Path) -> Vec<(String, String, String)> {
+        let empty = Vec::new();
+        let list = self.value["diagnostics"].as_array().unwrap_or(&empty);
+        list.iter()
+            .map(|d| {
+                let file = d["file"].as_str().unwrap_or("").to_string();
+                let text = std::fs::read_to_string(root.join(&file)).unwrap_or_default();
+                let at = |k: &str| d[k].as_u64().unwrap_or(0) as usize;
+                // Spans of media findings sit on one line; columns count chars from 1.
+                let line = text.lines().nth(at("line").saturating_sub(1)).unwrap_or("");
+                let span: String = if at("line") == at("end_line") {
+                    line.chars()
+                        .skip(at("column").saturating_sub(1))
+                        .take(at("end_column").saturating_sub(at("column")))
+                        .collect()
+                } else {
+                    "<several lines>".to_string()
+                };
+                (d["rule"].as_str().unwrap_or("").to_string(), file, span)
+            })
+            .collect()
+    }
+
+    /// The rule codes reported, in output order.
+    pub fn codes(&self) -> Vec<String> {
+        let empty = Vec::new();
+        let list = self.value["diagnostics"].as_array().unwrap_or(&empty);
+        list.iter()
+            .map(|d| d["rule"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+}
+
+/// Runs `camplint check` in-process on `root`, reporting only on `paths` (root-relative).
+pub fn check_dir(root: &Path, paths: &[&str]) -> Report {
+    use camplint::check::{self, Options};
+    use camplint::output::{self, Format, Style};
+    let options = Options {
+        root: Some(root.to_path_buf()),
+        paths: paths.iter().map(|p| root.join(p)).collect(),
+        now: Some(
+            chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00")
+                .expect("now")
+                .into(),
+        ),
+    };
+    let report = check::run(&options).unwrap_or_else(|e| panic!("project did not load: {e:?}"));
+    let style = Style {
+        color: false,
+        quiet: false,
+    };
+    let render = |format| {
+        let mut out = Vec::new();
+        output::write(&report, format, style, &mut out).expect("render");
+        String::from_utf8(out).expect("utf-8")
+    };
+    let json = render(Format::Json);
+    Report {
+        human: render(Format::Human),
+        value: serde_json::from_str(&json).expect("json"),
+        json,
+    }
+}
