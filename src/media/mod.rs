@@ -9,12 +9,15 @@
 mod check;
 pub mod limits;
 mod mp4;
+mod probe;
 mod sniff;
 mod units;
+mod words;
 
 pub use check::{check_attachments, Attachment, MediaFinding, MediaRule};
 pub use limits::{ChannelLimits, KindLimits, LimitKind, LimitsOverride, LimitsTable, MediaChannel};
-pub use sniff::{extension_format, probe, resolve_attachment, sniff, ProbeError, SpecialFile};
+pub use probe::{extension_format, probe, resolve_attachment, ProbeError, SpecialFile};
+pub use sniff::sniff;
 pub use units::{ByteSize, MediaDuration};
 
 use schemars::JsonSchema;
