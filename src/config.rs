@@ -12,6 +12,7 @@ use toml::Spanned;
 
 use crate::declare_rule;
 use crate::diagnostic::Level;
+use crate::media::{LimitsOverride, LimitsTable};
 use crate::schedule::{Span, Unit};
 use crate::window::{Cap, QuietHours};
 
@@ -81,6 +82,9 @@ pub struct RawConfig {
     /// Per-path severities.
     #[serde(default)]
     pub overrides: Vec<RawOverride>,
+    /// Media limits per channel and type, replacing the built-in platform figures.
+    #[serde(default)]
+    pub limits: LimitsOverride,
 }
 
 /// A severity as written in `[rules]`.
@@ -271,6 +275,8 @@ pub struct Config {
     pub rules: BTreeMap<&'static str, Level>,
     /// Per-path levels, later entries win.
     pub overrides: Vec<Override>,
+    /// Effective media limits per channel: the platform figures with `[limits]` applied.
+    pub limits: LimitsTable,
 }
 
 impl Default for Config {
@@ -475,6 +481,7 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
         opt_out_keywords: raw.opt_out.keywords,
         rules,
         overrides,
+        limits: raw.limits.resolve(),
     })
 }
 

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod init;
+pub mod media;
 pub mod output;
 pub mod phone;
 pub mod plan;

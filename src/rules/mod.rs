@@ -9,6 +9,7 @@ use crate::diagnostic::{Severity, Sink};
 use crate::project::Project;
 
 pub mod frequency;
+pub mod media;
 pub mod parse;
 pub mod refs;
 pub mod schedule;
@@ -96,11 +97,19 @@ pub static RULES: &[&Rule] = &[
     &frequency::QUIET_HOURS,
     &schedule::INVALID_TIME,
     &schedule::OFFER_EXPIRED,
+    &media::MISSING_FILE,
+    &media::OUTSIDE_PROJECT,
+    &media::UNSUPPORTED_TYPE,
+    &media::TOO_LARGE,
+    &media::TOO_MANY,
+    &media::TOO_LONG,
+    &media::MISSING_ALT_TEXT,
+    &media::ALT_TEXT_TOO_LONG,
     &suppress::UNKNOWN_RULE,
 ];
 
 /// Every check, run in this order over a loaded project.
-pub static CHECKS: &[Check] = &[refs::check, frequency::check, schedule::check];
+pub static CHECKS: &[Check] = &[refs::check, frequency::check, schedule::check, media::check];
 
 /// Looks a rule up by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {

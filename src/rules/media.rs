@@ -1,0 +1,484 @@
+//! `media/*`: attachments the platform would refuse, found by looking at the files
+//! themselves (see [`crate::media`]): missing, outside the project, of a type the channel
+//! does not take, too large, too many, too long, or an X image without a description.
+//!
+//! A draft's attachments are its front matter `media` plus every Markdown image, both
+//! relative to the draft. It is checked once for each channel that sends it (a draft sent
+//! on WhatsApp and on X is checked against both tables); identical findings are reported
+//! once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::path::PathBuf;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::Context;
+use crate::channel::Channel;
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Sink};
+use crate::media::{
+    check_attachments, probe, resolve_attachment, Attachment, MediaChannel, MediaInfo, MediaRule,
+    ProbeError,
+};
+use crate::project::{fs, Campaign, Draft};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an attachment (a front matter `media` entry or a Markdown image) whose file
+    /// does not exist or cannot be read. Paths are relative to the draft.
+    ///
+    /// ## Why is this bad?
+    /// The message would go out without its picture or video, or the send would fail.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ![Sciarpa rossa](../../media/sciarpa.jpg)   <!-- the file is media/sciarpa.jpeg -->
+    /// ```
+    ///
+    /// ## How to fix
+    /// Correct the path (relative to the draft: from `messages/bf/announce.md` the folder
+    /// `media/` is `../../media/`) or add the file to the project. Links to `http://` and
+    /// `https://` addresses are not files and are not checked.
+    pub static MISSING_FILE = ("media/missing-file", Error, "an attachment does not exist");
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an attachment whose path leaves the project folder: an absolute path, a
+    /// path that climbs above the root with `../`, or a link (symlink) whose target is
+    /// outside the project. camplint never opens such a file.
+    ///
+    /// ## Why is this bad?
+    /// A file outside the repository is not versioned with the campaign: on another
+    /// computer or in CI it is missing or different. Following such paths would also let
+    /// a draft make camplint read any file of the machine.
+    ///
+    /// ## Example
+    /// ```toml
+    /// media = ["/home/giulia/Scaricati/promo.mp4", "../../../promo.jpg"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Copy the file into the project (for example into `media/`) and point to that copy
+    /// with a path relative to the draft.
+    pub static OUTSIDE_PROJECT = ("media/outside-project", Error, "an attachment path leaves the project root (never read)");
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an attachment of a type the channel does not accept. The type is read from
+    /// the file's content (its first bytes and container headers), not from its name: a
+    /// PNG renamed `.jpg` is a PNG, and when the name lies the message says both. Also
+    /// reported: a video whose codec the platform refuses (H.265 on WhatsApp), a WhatsApp
+    /// sticker that is not 512×512 pixels, an empty file, a folder or a named pipe.
+    ///
+    /// ## Why is this bad?
+    /// The platform refuses the upload and the message is not sent, or arrives without
+    /// the media.
+    ///
+    /// ## Example
+    /// ```toml
+    /// # a WhatsApp draft
+    /// media = ["../../media/vetrina.heic"]   # an iPhone photo: WhatsApp takes JPEG or PNG
+    /// ```
+    ///
+    /// ## How to fix
+    /// Export the file in a format the channel accepts (the message lists them; see the
+    /// media table in the README), or change the accepted list in `[limits]` if the
+    /// platform has changed its rules.
+    pub static UNSUPPORTED_TYPE = ("media/unsupported-type", Error, "the channel does not accept that type (by content, not only extension)");
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an attachment larger than the channel allows for its type (WhatsApp:
+    /// images 5 MB, videos and audio 16 MB, documents 100 MB; X: images 5 MB, animated
+    /// GIFs 15 MB, videos 512 MB). 1 MB is 1,000,000 bytes. The size comes from the file
+    /// system; the file is not read.
+    ///
+    /// ## Why is this bad?
+    /// The platform refuses the upload.
+    ///
+    /// ## Example
+    /// ```toml
+    /// # a WhatsApp draft; the video is 18.4 MB
+    /// media = ["../../media/sfilata.mp4"]
+    /// ```
+    ///
+    /// ## How to fix
+    /// Export a smaller file (lower resolution or quality, shorter video). If the
+    /// platform's limit changed, set it under `[limits]` in `camplint.toml`.
+    pub static TOO_LARGE = ("media/too-large", Error, "over the channel's size limit for that type");
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports the first attachment beyond what one message or post can carry. WhatsApp
+    /// carries one media object per message, so a WhatsApp draft with two attachments is
+    /// an error on the second (camplint does not split a draft into several messages). An
+    /// X post carries up to 4 images, or 1 animated GIF, or 1 video, not mixed; each post
+    /// of a thread (parts split by `---`) counts on its own. An X direct message carries
+    /// one attachment.
+    ///
+    /// ## Why is this bad?
+    /// The platform refuses the message, or drops attachments.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// +++
+    /// media = ["../../media/locandina.jpg", "../../media/video.mp4"]
+    /// +++
+    /// ```
+    ///
+    /// ## How to fix
+    /// Keep one attachment (WhatsApp, DMs) or one allowed set (X) per draft, and send the
+    /// others from drafts of their own; on X, move them to another post of the thread.
+    pub static TOO_MANY = ("media/too-many", Error, "more attachments than the channel allows in one message/post");
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a video longer than the channel allows (X: 140 seconds for ordinary
+    /// accounts). The playing time is read from the MP4/MOV header (`mvhd`), reading only
+    /// the boxes needed, never the whole file.
+    ///
+    /// ## Why is this bad?
+    /// The platform refuses the upload.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ![Dietro le quinte](../../media/backstage.mp4)   <!-- 2 min 31 s, posted on X -->
+    /// ```
+    ///
+    /// ## How to fix
+    /// Trim the video. If your account may post longer videos (X subscribers), raise the
+    /// limit in `camplint.toml`: `[limits.twitter.video]` `max_duration = "10m"`.
+    pub static TOO_LONG = ("media/too-long", Error, "a video longer than the channel allows");
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an image or animated GIF in an X post without alt text: a Markdown image
+    /// with nothing between the brackets (`![](...)`), or an image in the front matter
+    /// `media`, which has no place for a description.
+    ///
+    /// ## Why is this bad?
+    /// People who use a screen reader cannot know what the picture shows, and the post
+    /// reaches fewer people.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ![](../../media/albero.jpg)
+    /// ```
+    ///
+    /// ## How to fix
+    /// Describe the picture between the brackets:
+    /// `![L'albero di Natale della vetrina, con le candele rosse](../../media/albero.jpg)`.
+    pub static MISSING_ALT_TEXT = ("media/missing-alt-text", Warning, "a Twitter image with empty alt text");
+}
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an image in an X post whose alt text (the words between the brackets of
+    /// `![...](...)`) is over 1,000 characters, the most X accepts.
+    ///
+    /// ## Why is this bad?
+    /// X refuses or cuts the description, so the post goes out without it or with half
+    /// of it.
+    ///
+    /// ## Example
+    /// ```markdown
+    /// ![A very long description of 1,200 characters ...](../../media/vetrina.jpg)
+    /// ```
+    ///
+    /// ## How to fix
+    /// Shorten the description to what the picture shows; put the rest in the post text.
+    pub static ALT_TEXT_TOO_LONG = ("media/alt-text-too-long", Error, "a Twitter image's alt text is over 1,000 characters");
+}
+
+/// The rule static of a media finding.
+fn rule_of(rule: MediaRule) -> &'static crate::rules::Rule {
+    match rule {
+        MediaRule::MissingFile => &MISSING_FILE,
+        MediaRule::OutsideProject => &OUTSIDE_PROJECT,
+        MediaRule::UnsupportedType => &UNSUPPORTED_TYPE,
+        MediaRule::TooLarge => &TOO_LARGE,
+        MediaRule::TooMany => &TOO_MANY,
+        MediaRule::TooLong => &TOO_LONG,
+        MediaRule::MissingAltText => &MISSING_ALT_TEXT,
+        MediaRule::AltTooLong => &ALT_TEXT_TOO_LONG,
+    }
+}
+
+/// The media table a campaign channel is checked against.
+fn media_channel(channel: Channel) -> MediaChannel {
+    match channel {
+        Channel::Whatsapp => MediaChannel::Whatsapp,
+        Channel::WhatsappBroadcast => MediaChannel::WhatsappBroadcast,
+        Channel::Twitter => MediaChannel::Twitter,
+        Channel::TwitterDm => MediaChannel::TwitterDm,
+    }
+}
+
+/// One attachment reference found in a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The path as written (the Markdown destination or the front matter string).
+    pub path: String,
+    /// Where it is written in the draft file (the string or the image's destination).
+    pub span: Range<usize>,
+    /// The Markdown image's alt text; `None` for front matter entries.
+    pub alt: Option<String>,
+    /// Where the alt text is written, when it is not empty.
+    pub alt_span: Option<Range<usize>>,
+    /// Which post of an X thread it belongs to (parts are split by `---`); 0 for front
+    /// matter entries, which go with the first post.
+    pub part: usize,
+}
+
+/// A draft's attachments: its front matter `media`, then its Markdown images in order.
+/// Remote images (`http://`, `https://`) are not files and are left out.
+pub fn references(draft: &Draft, text: &str) -> Vec<Reference> {
+    let mut out: Vec<Reference> = draft
+        .media
+        .iter()
+        .map(|m| Reference {
+            path: m.get_ref().clone(),
+            span: m.span(),
+            alt: None,
+            alt_span: None,
+            part: 0,
+        })
+        .collect();
+    let base = draft.body.start;
+    let Some(body) = text.get(draft.body.clone()) else {
+        return out;
+    };
+    let mut part = 0;
+    // The image being read: (destination, its span, alt text so far), and nesting depth.
+    let mut open: Option<(String, Range<usize>, String)> = None;
+    let mut alt_span: Option<Range<usize>> = None;
+    let mut depth = 0usize;
+    for (event, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                depth += 1;
+                if depth == 1 {
+                    let span = destination_span(body, range.clone(), &dest_url);
+                    let span = span.start + base..span.end + base;
+                    open = Some((dest_url.into_string(), span, String::new()));
+                    alt_span = None;
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    if let Some((path, span, alt)) = open.take() {
+                        out.push(Reference {
+                            path,
+                            span,
+                            alt: Some(alt),
+                            alt_span: alt_span.take(),
+                            part,
+                        });
+                    }
+                }
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, _, alt)) = open.as_mut() {
+                    alt.push_str(&t);
+                    let (start, end) = (range.start + base, range.end + base);
+                    alt_span = Some(match alt_span.take() {
+                        Some(s) => s.start.min(start)..s.end.max(end),
+                        None => start..end,
+                    });
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, alt)) = open.as_mut() {
+                    alt.push(' ');
+                }
+            }
+            Event::Rule => part += 1,
+            _ => {}
+        }
+    }
+    out.retain(|r| !is_remote(&r.path));
+    out
+}
+
+/// True for addresses on the web, which camplint does not download.
+fn is_remote(path: &str) -> bool {
+    let lower = path.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// The span of an inline image's destination inside `![alt](dest)`, or the whole image
+/// when it cannot be found as written (reference-style images, escapes).
+fn destination_span(body: &str, image: Range<usize>, dest: &str) -> Range<usize> {
+    let Some(source) = body.get(image.clone()) else {
+        return image;
+    };
+    if let Some(open) = source.rfind("](") {
+        let after = &source[open + 2..];
+        let skipped = after.len() - after.trim_start().len();
+        let mut start = open + 2 + skipped;
+        if source[start..].starts_with('<') {
+            start += 1;
+        }
+        if !dest.is_empty() && source[start..].starts_with(dest) {
+            return image.start + start..image.start + start + dest.len();
+        }
+    }
+    image
+}
+
+/// Which channels send each draft, with the first campaign that sends it on each.
+fn senders(campaigns: &[Campaign]) -> BTreeMap<&str, BTreeMap<Channel, &Campaign>> {
+    let mut out: BTreeMap<&str, BTreeMap<Channel, &Campaign>> = BTreeMap::new();
+    for c in campaigns {
+        for s in &c.sends {
+            if let Some(path) = &s.message_path {
+                out.entry(path.as_str())
+                    .or_default()
+                    .entry(*c.channel.get_ref())
+                    .or_insert(c);
+            }
+        }
+    }
+    out
+}
+
+/// Runs the media checks.
+pub fn check(cx: &Context<'_>, sink: &mut Sink) {
+    let p = cx.project;
+    let sent = senders(&p.campaigns);
+    // Each file is probed once, however many drafts and channels attach it.
+    let mut probed: BTreeMap<PathBuf, Result<MediaInfo, ProbeError>> = BTreeMap::new();
+    for draft in &p.drafts {
+        let Some(channels) = sent.get(draft.path.as_str()) else {
+            continue;
+        };
+        let refs = references(draft, p.text(draft.file));
+        if refs.is_empty() {
+            continue;
+        }
+        let draft_dir = fs::absolute(&p.root, fs::parent(&draft.path));
+        let media: Vec<Result<MediaInfo, ProbeError>> = refs
+            .iter()
+            .map(|r| match resolve_attachment(&p.root, &draft_dir, &r.path) {
+                Ok(path) => probed.entry(path).or_insert_with_key(|p| probe(p)).clone(),
+                Err(e) => Err(e),
+            })
+            .collect();
+        let mut seen = BTreeSet::new();
+        for (&channel, campaign) in channels {
+            let limits = p.config.limits.get(media_channel(channel));
+            // An X thread is one post per part; every other channel sends the draft whole.
+            let parts: BTreeSet<usize> = if channel == Channel::Twitter {
+                refs.iter().map(|r| r.part).collect()
+            } else {
+                BTreeSet::from([0])
+            };
+            for part in parts {
+                let attachments: Vec<Attachment<'_>> = refs
+                    .iter()
+                    .zip(&media)
+                    .enumerate()
+                    .filter(|(_, (r, _))| channel != Channel::Twitter || r.part == part)
+                    .map(|(index, (r, m))| Attachment {
+                        index,
+                        media: m,
+                        alt_text: r.alt.as_deref(),
+                        is_markdown_image: r.alt.is_some(),
+                    })
+                    .collect();
+                for f in check_attachments(limits, &attachments) {
+                    let Some(r) = refs.get(f.attachment) else {
+                        continue;
+                    };
+                    if !seen.insert((f.rule, r.span.start, f.message.clone())) {
+                        continue;
+                    }
+                    // Alt text that is too long is pointed at, not the file.
+                    let span = match (&r.alt_span, f.rule) {
+                        (Some(alt), MediaRule::AltTooLong) => alt.clone(),
+                        _ => r.span.clone(),
+                    };
+                    let d = Diagnostic::new(
+                        rule_of(f.rule),
+                        draft.file,
+                        span,
+                        format!("attachment `{}`: {}", r.path, f.message),
+                        f.help,
+                    );
+                    // Findings that depend on the channel say which campaign sends it there.
+                    let d = if matches!(f.rule, MediaRule::MissingFile | MediaRule::OutsideProject)
+                    {
+                        d
+                    } else {
+                        d.with_related(
+                            campaign.file,
+                            campaign.channel.span(),
+                            format!("campaign `{}` sends this draft on {channel}", campaign.id),
+                        )
+                    };
+                    sink.push(d);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn draft(text: &str) -> Draft {
+        let mut sink = Sink::default();
+        crate::project::draft::load(FileId(0), "messages/a/b.md".into(), text, &mut sink)
+    }
+
+    #[test]
+    fn references_are_front_matter_then_images_with_spans_and_parts() {
+        let text = "+++\nmedia = [\"../../media/a.mp4\"]\n+++\nCiao ![una *sciarpa* rossa](../../media/b.jpg \"t\")\n\n---\n\n![](<../../media/c d.png>) ![x](https://example.com/x.png)\n";
+        let d = draft(text);
+        let refs = references(&d, text);
+        let got: Vec<(&str, &str, Option<&str>, usize)> = refs
+            .iter()
+            .map(|r| {
+                (
+                    r.path.as_str(),
+                    &text[r.span.clone()],
+                    r.alt.as_deref(),
+                    r.part,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("../../media/a.mp4", "\"../../media/a.mp4\"", None, 0),
+                (
+                    "../../media/b.jpg",
+                    "../../media/b.jpg",
+                    Some("una sciarpa rossa"),
+                    0
+                ),
+                ("../../media/c d.png", "../../media/c d.png", Some(""), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn reference_style_images_point_at_the_whole_image() {
+        let text = "![logo][l]\n\n[l]: ../../media/logo.png\n";
+        let d = draft(text);
+        let refs = references(&d, text);
+        assert_eq!(refs.len(), 1);
+        assert_eq!(&text[refs[0].span.clone()], "![logo][l]");
+        assert_eq!(refs[0].path, "../../media/logo.png");
+    }
+}
