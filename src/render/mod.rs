@@ -914,6 +914,24 @@ impl<'a> Renderer<'a> {
     }
 }
 
+/// The text `camplint render` prints: the message, or each post of a thread after a line
+/// `--- post N/M ---`; always ends with a newline.
+pub fn format_parts(draft: &RenderedDraft) -> String {
+    let mut out = String::new();
+    let n = draft.parts.len();
+    for (i, part) in draft.parts.iter().enumerate() {
+        if n > 1 {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&format!("--- post {}/{} ---\n", i + 1, n));
+        }
+        out.push_str(&part.text);
+        out.push('\n');
+    }
+    out
+}
+
 /// The link text already shows the target: write it once.
 fn same_target(shown: &str, url: &str) -> bool {
     if shown == url {

@@ -8,7 +8,14 @@ use chrono::{DateTime, Utc};
 use crate::diagnostic::{Severity, Sink};
 use crate::project::Project;
 
+pub mod length;
+pub mod link;
+pub mod message;
+pub mod offer;
+pub mod optout;
 pub mod parse;
+pub mod phone_text;
+pub mod privacy;
 pub mod refs;
 pub mod schedule;
 pub mod suppress;
@@ -92,11 +99,29 @@ pub static RULES: &[&Rule] = &[
     &refs::UNUSED_MESSAGE,
     &refs::MISSING_CONTACTS,
     &schedule::INVALID_TIME,
+    &offer::MISSING,
+    &offer::CODE_NOT_IN_TEXT,
+    &optout::MISSING,
+    &phone_text::NOT_INTERNATIONAL,
+    &length::TWEET,
+    &length::WHATSAPP_TEXT,
+    &length::CAPTION,
+    &length::DM,
+    &link::INVALID_DEEPLINK,
+    &privacy::PII_IN_PUBLIC_POST,
     &suppress::UNKNOWN_RULE,
 ];
 
 /// Every check, run in this order over a loaded project.
-pub static CHECKS: &[Check] = &[refs::check];
+pub static CHECKS: &[Check] = &[
+    refs::check,
+    offer::check,
+    optout::check,
+    phone_text::check,
+    length::check,
+    link::check,
+    privacy::check,
+];
 
 /// Looks a rule up by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {
