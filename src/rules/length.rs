@@ -198,3 +198,57 @@ fn long_text(
 fn excess(part: &Rendered, at: usize) -> std::ops::Range<usize> {
     part.source_range(at..part.text.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::render::{render, Style};
+    use crate::text::tweet_length::weighted_length;
+
+    /// The weighted length of the first post of a Markdown draft, rendered for X.
+    fn weighted(md: &str) -> usize {
+        let r = render(md, 0, Style::Plain, true);
+        r.parts
+            .first()
+            .map_or(0, |p| weighted_length(&p.text).weighted)
+    }
+
+    #[test]
+    fn boundary_280_281_inside_markdown() {
+        // Bold markers are dropped; the link becomes `sito (URL)` and the URL counts 23:
+        // n + " sito (" (7) + 23 + ")" (1).
+        let draft = |n: usize| {
+            format!(
+                "**{}** [sito](https://negozio.it/natale/una-pagina-molto-lunga-davvero)\n",
+                "a".repeat(n)
+            )
+        };
+        assert_eq!(weighted(&draft(249)), 280);
+        assert_eq!(weighted(&draft(250)), 281);
+        // A scheme-less domain is a URL for twitter-text too.
+        let bare = |n: usize| format!("_{}_ negozio.it\n", "b".repeat(n));
+        assert_eq!(weighted(&bare(256)), 280);
+        assert_eq!(weighted(&bare(257)), 281);
+        // Accented Latin letters weigh 1, emoji 2; a thread's second post is measured alone.
+        let thread = format!("{}\n\n---\n\n{}🎄\n", "è".repeat(280), "c".repeat(278));
+        let r = render(&thread, 0, Style::Plain, true);
+        let lengths: Vec<usize> = r
+            .parts
+            .iter()
+            .map(|p| weighted_length(&p.text).weighted)
+            .collect();
+        assert_eq!(lengths, [280, 280]);
+    }
+
+    #[test]
+    fn excess_maps_back_to_the_markdown_source() {
+        let md = format!("**{}** e poi *basta*\n", "a".repeat(279));
+        let r = render(&md, 0, Style::Plain, true);
+        let part = &r.parts[0];
+        let len = weighted_length(&part.text);
+        assert_eq!(len.weighted, 279 + " e poi basta".len());
+        // The 281st character is the `e` after the bold run; the span runs to the end of
+        // the last rendered character of the post, in the Markdown source.
+        let span = super::excess(part, len.over_limit_at.unwrap_or(0));
+        assert_eq!(&md[span], "e poi *basta");
+    }
+}

@@ -7,6 +7,7 @@ use super::message;
 use super::Context;
 use crate::channel::Channel;
 use crate::channel::Purpose;
+use crate::config::Language;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Sink};
 use crate::project::{Campaign, Offer};
@@ -99,7 +100,10 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                     draft.path,
                     message::campaign_names(&lacking)
                 ),
-                "add a concrete value to the text (like \"20% di sconto\" or \"spedizione gratuita\"), or declare it in an [offer] table of the campaign or in the front matter",
+                match message::language(p, draft) {
+                    Language::It => "add a concrete value to the text (like \"20% di sconto\" or \"spedizione gratuita\"), or declare it in an [offer] table of the campaign or in the front matter",
+                    Language::En => "add a concrete value to the text (like \"20% off\" or \"free shipping\"), or declare it in an [offer] table of the campaign or in the front matter",
+                },
             ));
         }
 
