@@ -148,7 +148,10 @@ fn english_drafts() {
         2
     );
     // `[offer] keywords` and `[opt_out] keywords` from camplint.toml count.
-    assert!(got.iter().all(|d| d.1 != "messages/wa/keywords.md"), "{got:?}");
+    assert!(
+        got.iter().all(|d| d.1 != "messages/wa/keywords.md"),
+        "{got:?}"
+    );
     insta::assert_snapshot!("content_en_human", r.human);
     insta::assert_snapshot!("content_en_json", r.json);
 }
