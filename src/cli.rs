@@ -36,6 +36,8 @@ pub enum Command {
     },
     /// Print the expanded send calendar: one line per send instant, repeats included.
     Schedule(ScheduleArgs),
+    /// Print a draft as a channel receives it (thread posts separated by `--- post N/M ---`).
+    Render(RenderArgs),
     /// Write a small working example project into DIR (which must be empty or new).
     Init {
         /// Where to create the project.
@@ -102,6 +104,26 @@ pub enum CalendarFormat {
 fn parse_day(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("\"{s}\" is not a date like 2026-11-27"))
+}
+
+/// `camplint render` arguments.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The draft to render (a Markdown file under messages/).
+    pub file: PathBuf,
+    /// The channel to render for; default: the channel of the first campaign (by id) that
+    /// sends the draft, else whatsapp.
+    #[arg(long, value_name = "C", value_parser = parse_channel)]
+    pub channel: Option<crate::channel::Channel>,
+    /// The project root (the folder with camplint.toml); found by walking up otherwise.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+fn parse_channel(s: &str) -> Result<crate::channel::Channel, String> {
+    crate::channel::Channel::parse(s).ok_or_else(|| {
+        format!("\"{s}\" is not a channel: use whatsapp, whatsapp-broadcast, twitter or twitter-dm")
+    })
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -211,6 +233,43 @@ fn schedule(args: ScheduleArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn render(args: RenderArgs) -> ExitCode {
+    let root = match check::resolve_root(args.root.as_deref(), std::slice::from_ref(&args.file)) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let mut sink = crate::diagnostic::Sink::default();
+    let project = match crate::project::load(&root, &mut sink) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let abs = std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone());
+    let rel = abs
+        .strip_prefix(&project.root)
+        .map(|r| r.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let Some(draft) = project.draft(&rel) else {
+        eprintln!(
+            "camplint: {} is not a message draft of this project (drafts are the files matched by [paths] messages)",
+            args.file.display()
+        );
+        return ExitCode::from(2);
+    };
+    let channel = args
+        .channel
+        .unwrap_or_else(|| crate::rules::message::default_channel(&project, draft));
+    let rendered = crate::rules::message::rendered(&project, draft, channel);
+    let text = crate::render::format_parts(&rendered);
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("camplint: cannot write the text: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
 fn rules() -> ExitCode {
     let mut out = String::new();
     let width = crate::rules::RULES
@@ -260,6 +319,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Schedule(args) => schedule(args),
+        Command::Render(args) => render(args),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Init { dir } => match crate::init::write(&dir) {

@@ -9,8 +9,15 @@ use crate::diagnostic::{Severity, Sink};
 use crate::project::Project;
 
 pub mod frequency;
+pub mod length;
+pub mod link;
 pub mod media;
+pub mod message;
+pub mod offer;
+pub mod optout;
 pub mod parse;
+pub mod phone_text;
+pub mod privacy;
 pub mod refs;
 pub mod schedule;
 pub mod suppress;
@@ -105,11 +112,32 @@ pub static RULES: &[&Rule] = &[
     &media::TOO_LONG,
     &media::MISSING_ALT_TEXT,
     &media::ALT_TEXT_TOO_LONG,
+    &offer::MISSING,
+    &offer::CODE_NOT_IN_TEXT,
+    &optout::MISSING,
+    &phone_text::NOT_INTERNATIONAL,
+    &length::TWEET,
+    &length::WHATSAPP_TEXT,
+    &length::CAPTION,
+    &length::DM,
+    &link::INVALID_DEEPLINK,
+    &privacy::PII_IN_PUBLIC_POST,
     &suppress::UNKNOWN_RULE,
 ];
 
 /// Every check, run in this order over a loaded project.
-pub static CHECKS: &[Check] = &[refs::check, frequency::check, schedule::check, media::check];
+pub static CHECKS: &[Check] = &[
+    refs::check,
+    frequency::check,
+    schedule::check,
+    media::check,
+    offer::check,
+    optout::check,
+    phone_text::check,
+    length::check,
+    link::check,
+    privacy::check,
+];
 
 /// Looks a rule up by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {

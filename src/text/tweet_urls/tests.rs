@@ -1,0 +1,108 @@
+//! Unit tests of the parent module.
+
+use super::*;
+
+fn urls(text: &str) -> Vec<&str> {
+    find_urls(text)
+        .into_iter()
+        .filter_map(|r| text.get(r))
+        .collect()
+}
+
+#[test]
+fn tld_lists_are_sorted_lowercase_and_bounded() {
+    for list in [GENERIC_TLDS, COUNTRY_TLDS] {
+        assert!(list.windows(2).all(|w| w[0] < w[1]));
+        assert!(list.iter().all(|t| t.chars().all(|c| fold_case(c) == c)));
+        assert!(list.iter().all(|t| t.chars().count() <= MAX_TLD_CHARS));
+    }
+}
+
+#[test]
+fn punycode_lengths_match_known_encodings() {
+    // "bücher" -> "bcher-kva", "münchen" -> "mnchen-3ya", "☃" -> "n3h".
+    assert_eq!(punycode_len("bücher"), Some(9));
+    assert_eq!(punycode_len("münchen"), Some(10));
+    assert_eq!(punycode_len("☃"), Some(3));
+    // "ليهمابتكلموشعربي؟" -> "egbpdaj6bu4bxfgehfvwxn" (RFC 3492 sample A).
+    assert_eq!(punycode_len("ليهمابتكلموشعربي؟"), Some(22));
+}
+
+#[test]
+fn schemes_paths_and_trailing_punctuation() {
+    assert_eq!(
+        urls("vai su https://negozio.it/saldi."),
+        ["https://negozio.it/saldi"]
+    );
+    assert_eq!(
+        urls("(http://example.com/a_(b))!"),
+        ["http://example.com/a_(b)"]
+    );
+    assert_eq!(
+        urls("http://example.com?x=1&y=2!"),
+        ["http://example.com?x=1&y=2"]
+    );
+    assert_eq!(
+        urls("HTTPS://WWW.EXAMPLE.COM:8080/x"),
+        ["HTTPS://WWW.EXAMPLE.COM:8080/x"]
+    );
+    assert_eq!(urls("https://t.co/abc123/extra"), ["https://t.co/abc123"]);
+    assert_eq!(urls("http://☃.net/"), ["http://☃.net/"]);
+}
+
+#[test]
+fn scheme_less_urls() {
+    assert_eq!(urls("negozio.it/saldi"), ["negozio.it/saldi"]);
+    assert_eq!(
+        urls("www.example.com e foo.co.jp"),
+        ["www.example.com", "foo.co.jp"]
+    );
+    assert_eq!(urls("saldi su negozio.it!"), ["negozio.it"]);
+    // Only the ASCII part of a scheme-less host counts.
+    assert_eq!(urls("こんにちはexample.com"), ["example.com"]);
+    assert!(urls("file.txt, a.b, fine.frase").is_empty());
+    assert!(urls("user@example.com").is_empty());
+    assert!(urls("/example.com").is_empty());
+}
+
+#[test]
+fn bad_hosts_are_not_urls() {
+    assert!(urls("http://www.-domain4352.com/").is_empty());
+    assert!(urls("http://domain-dash_2314352345_dfasd.foo-cow_4352.com").is_empty());
+    let long_label = format!("http://{}.com", "a".repeat(64));
+    assert!(urls(&long_label).is_empty());
+    let ok_label = format!("http://{}.com", "a".repeat(63));
+    assert_eq!(urls(&ok_label), [ok_label.as_str()]);
+}
+
+#[test]
+fn byte_offsets_are_into_the_input() {
+    let text = "Città: https://negozio.it";
+    let found = find_urls(text);
+    assert_eq!(
+        found,
+        vec![text.len() - "https://negozio.it".len()..text.len()]
+    );
+}
+
+#[test]
+fn every_substring_of_a_messy_text_is_safe() {
+    let messy = "Vai su https://t.co/ab?x=1 e http://☃.net/(a(b)c)! ＠x.com \u{202A}xn--p1ai.рф/ö \
+                 1\u{FE0F}\u{20E3} e\u{301}.it/_ 🇮🇹 a_b.c-d.com:80/x?y. 。t.co/x (";
+    let bounds: Vec<usize> = messy
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([messy.len()])
+        .collect();
+    for &a in &bounds {
+        for &b in bounds.iter().filter(|&&b| b >= a) {
+            let part = &messy[a..b];
+            for r in find_urls(part) {
+                assert!(
+                    part.get(r.clone()).is_some_and(|u| !u.is_empty()),
+                    "{part:?} {r:?}"
+                );
+            }
+        }
+    }
+}
