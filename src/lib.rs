@@ -11,6 +11,7 @@ pub mod channel;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod consent;
 pub mod diagnostic;
 pub mod init;
 pub mod output;

@@ -8,7 +8,11 @@ use chrono::{DateTime, Utc};
 use crate::diagnostic::{Severity, Sink};
 use crate::project::Project;
 
+pub mod audience;
+pub mod broadcast;
+pub mod consent;
 pub mod parse;
+pub mod phone;
 pub mod refs;
 pub mod schedule;
 pub mod suppress;
@@ -71,6 +75,8 @@ pub struct Context<'a> {
     pub project: &'a Project,
     /// Every send expanded to its instants.
     pub plan: &'a crate::plan::Plan,
+    /// Consent coverage of every send, decided once (SPEC 1.5).
+    pub coverage: &'a crate::consent::Coverage,
     /// "Now", for messages that say how far away a send is.
     pub now: DateTime<Utc>,
 }
@@ -91,12 +97,26 @@ pub static RULES: &[&Rule] = &[
     &refs::CHANNEL_MISMATCH,
     &refs::UNUSED_MESSAGE,
     &refs::MISSING_CONTACTS,
+    &consent::MISSING,
+    &consent::WITHDRAWN,
+    &consent::EXPIRED,
+    &consent::NO_SOURCE,
     &schedule::INVALID_TIME,
+    &audience::DUPLICATE_CONTACT,
+    &broadcast::TOO_MANY_RECIPIENTS,
+    &phone::NOT_E164,
+    &phone::INVALID,
     &suppress::UNKNOWN_RULE,
 ];
 
 /// Every check, run in this order over a loaded project.
-pub static CHECKS: &[Check] = &[refs::check];
+pub static CHECKS: &[Check] = &[
+    refs::check,
+    consent::check,
+    audience::check,
+    broadcast::check,
+    phone::check,
+];
 
 /// Looks a rule up by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {
