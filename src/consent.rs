@@ -205,6 +205,10 @@ pub struct Group {
     pub instants: Vec<DateTime<Utc>>,
     /// Distinct recipients of the audience.
     pub recipients: u32,
+    /// Covered (recipient, instant) pairs of this audience.
+    pub covered_pairs: u64,
+    /// All (recipient, instant) pairs of this audience.
+    pub pairs: u64,
     /// Uncovered recipients, one per (contact, problem), in CSV row order.
     pub findings: Vec<Finding>,
 }
@@ -321,6 +325,8 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                 audience: ai,
                 instants: times.to_vec(),
                 recipients: 0,
+                covered_pairs: 0,
+                pairs: 0,
                 findings: Vec::new(),
             }));
             let (mut pos, mut spos) = (0usize, 0usize);
@@ -336,10 +342,10 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                 spos = snext;
                 // First instant and deciding event per problem, on the stack.
                 let mut seen: [Option<(u32, Option<Entry>)>; 5] = [None; 5];
+                let mut covered = 0u64;
                 for (k, (&t, &cutoff)) in times.iter().zip(&cutoffs).enumerate() {
-                    out.pairs += 1;
                     match verdict(hist, shist, t, cutoff, require_source) {
-                        Verdict::Covered => out.covered_pairs += 1,
+                        Verdict::Covered => covered += 1,
                         Verdict::Not(p, e) => {
                             let s = &mut seen[p.slot()];
                             if s.is_none() {
@@ -348,6 +354,8 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                         }
                     }
                 }
+                out.pairs += times.len() as u64;
+                out.covered_pairs += covered;
                 // Each audience holding this contact: its first row only.
                 let mut last_slot = u32::MAX;
                 for &(_, slot, row) in members.get(i..end).unwrap_or(&[]) {
@@ -359,6 +367,8 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                         continue;
                     };
                     g.recipients += 1;
+                    g.pairs += times.len() as u64;
+                    g.covered_pairs += covered;
                     for p in Problem::ALL {
                         if let Some((instant, event)) = seen[p.slot()] {
                             g.findings.push(Finding {

@@ -12,6 +12,7 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod consent;
+pub mod consent_report;
 pub mod diagnostic;
 pub mod init;
 pub mod output;

@@ -405,7 +405,10 @@ pub fn why_invalid(input: &str, default_region: Region) -> Option<String> {
             Err(rlibphonenumber::ValidationError::InvalidCountryCode) => {
                 "the country code after + or 00 does not exist (Italy is +39)".to_string()
             }
-            Ok(_) => format!("not {country}: no line starts with these digits"),
+            Ok(_) => format!(
+                "not a valid {} (the length does not fit its prefix, or no line has that prefix)",
+                country.trim_start_matches("an ").trim_start_matches("a ")
+            ),
         },
     )
 }
