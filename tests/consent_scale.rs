@@ -69,7 +69,7 @@ fn million_contacts_two_million_events() {
     let mut events = Vec::with_capacity(2 * CONTACTS as usize);
     for n in 0..CONTACTS {
         let i = (n * 700_001) % CONTACTS;
-        let purpose = if i % 10 == 0 {
+        let purpose = if i.is_multiple_of(10) {
             Purpose::Service
         } else {
             Purpose::Marketing
@@ -81,13 +81,13 @@ fn million_contacts_two_million_events() {
             purpose,
             action,
             at,
-            has_source: i % 13 != 0,
+            has_source: !i.is_multiple_of(13),
             line: 0,
             row_start: 0,
         };
         let granted = base - TimeDelta::days(30 * (1 + (i % 40) as i64));
         events.push(ev(Action::Granted, granted));
-        let second = if i % 5 == 0 {
+        let second = if i.is_multiple_of(5) {
             ev(Action::Withdrawn, granted + TimeDelta::days(20))
         } else {
             ev(Action::Granted, granted + TimeDelta::days(1))
