@@ -80,16 +80,18 @@ pub fn run(options: &Options) -> Result<Report, LoadError> {
     let mut sink = Sink::default();
     let project = project::load(&root, &mut sink)?;
     let plan = crate::plan::Plan::build(&project, &mut sink);
+    let coverage = crate::consent::Coverage::compute(&project, &plan);
     let cx = Context {
         project: &project,
         plan: &plan,
+        coverage: &coverage,
         now: options.now.unwrap_or_else(Utc::now),
     };
     rules::run_all(&cx, &mut sink);
     let selected = selection(&project.root, &options.paths);
     let mut diagnostics = finalize(&project, sink.into_vec(), selected.as_deref());
     sort(&project, &mut diagnostics);
-    let summary = summarize(&project, &plan, &diagnostics);
+    let summary = summarize(&project, &plan, &coverage, &diagnostics);
     Ok(Report {
         project,
         plan,
@@ -178,19 +180,13 @@ fn sort(project: &Project, diagnostics: &mut [Diagnostic]) {
     });
 }
 
-fn summarize(project: &Project, plan: &crate::plan::Plan, diagnostics: &[Diagnostic]) -> Summary {
+fn summarize(
+    project: &Project,
+    plan: &crate::plan::Plan,
+    coverage: &crate::consent::Coverage,
+    diagnostics: &[Diagnostic],
+) -> Summary {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    let mut recipients = std::collections::BTreeSet::new();
-    for c in &project.campaigns {
-        if c.sends.is_empty() {
-            continue;
-        }
-        for a in &c.audiences {
-            if let Some(a) = project.audience(a.get_ref()) {
-                recipients.extend(a.contacts.iter().filter_map(|c| c.key));
-            }
-        }
-    }
     Summary {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
@@ -198,7 +194,7 @@ fn summarize(project: &Project, plan: &crate::plan::Plan, diagnostics: &[Diagnos
         files: project.sources.len(),
         campaigns: project.campaigns.len(),
         sends: plan.occurrences.len(),
-        recipients: recipients.len(),
-        consent_coverage: 1.0,
+        recipients: coverage.recipients,
+        consent_coverage: coverage.ratio(),
     }
 }

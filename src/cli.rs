@@ -27,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Check the project and report problems (exit 0: no errors, 1: errors, 2: could not check).
     Check(CheckArgs),
+    /// List every recipient a send may not reach for lack of consent (exit 1 when any).
+    Consent(ConsentArgs),
     /// List every rule: code, default severity, one line.
     Rules,
     /// Print a rule's full documentation, with an example.
@@ -124,6 +126,57 @@ fn parse_channel(s: &str) -> Result<crate::channel::Channel, String> {
     crate::channel::Channel::parse(s).ok_or_else(|| {
         format!("\"{s}\" is not a channel: use whatsapp, whatsapp-broadcast, twitter or twitter-dm")
     })
+}
+
+/// `camplint consent` arguments.
+#[derive(Debug, clap::Args)]
+pub struct ConsentArgs {
+    /// Only this campaign (its file name under campaigns/, without .toml).
+    #[arg(long, value_name = "ID")]
+    pub campaign: Option<String>,
+    /// The project root (the folder with camplint.toml); found by walking up otherwise.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// `text` to read, `csv` for a spreadsheet.
+    #[arg(long, value_enum, default_value_t = crate::consent_report::ReportFormat::Text)]
+    pub format: crate::consent_report::ReportFormat,
+}
+
+fn consent(args: ConsentArgs) -> ExitCode {
+    let root = match check::resolve_root(args.root.as_deref(), &[]) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    // Load problems are `check`'s to report; the report lists what could be read.
+    let mut sink = crate::diagnostic::Sink::default();
+    let project = match crate::project::load(&root, &mut sink) {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    let plan = crate::plan::Plan::build(&project, &mut sink);
+    match crate::consent_report::render(&project, &plan, args.campaign.as_deref(), args.format) {
+        Ok(report) => {
+            let mut out = std::io::stdout().lock();
+            if let Err(e) = out
+                .write_all(report.text.as_bytes())
+                .and_then(|_| out.flush())
+            {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    eprintln!("camplint: cannot write the report: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            if report.all_covered {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Err(e) => {
+            eprintln!("camplint: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -320,6 +373,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check(args),
         Command::Schedule(args) => schedule(args),
         Command::Render(args) => render(args),
+        Command::Consent(args) => consent(args),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
         Command::Init { dir } => match crate::init::write(&dir) {

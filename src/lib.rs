@@ -12,6 +12,8 @@ pub mod channel;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod consent;
+pub mod consent_report;
 pub mod diagnostic;
 pub mod init;
 pub mod media;

@@ -370,6 +370,49 @@ pub fn parse_in(input: &str, default_region: Region) -> Result<Phone, PhoneError
     })
 }
 
+/// Why `input` is not a valid number, in plain words for `phone/invalid` ("too few
+/// digits for an Italian number"); `None` when it is valid. Only called on numbers
+/// already found invalid, so the second parse costs nothing at scale.
+pub fn why_invalid(input: &str, default_region: Region) -> Option<String> {
+    let number = match PHONE_NUMBER_UTIL.parse(input.trim(), Some(default_region.inner)) {
+        Ok(n) => n,
+        Err(_) => {
+            return parse_in(input.trim(), default_region)
+                .err()
+                .map(|e| e.to_string());
+        }
+    };
+    if PHONE_NUMBER_UTIL.get_number_type(&number) != PhoneNumberType::Unknown {
+        return None;
+    }
+    let cc = number.country_code;
+    let country = if cc == 39 {
+        "an Italian number".to_string()
+    } else {
+        format!("a +{cc} number")
+    };
+    Some(
+        match PHONE_NUMBER_UTIL.is_possible_number_with_reason(&number) {
+            Err(rlibphonenumber::ValidationError::TooShort) => {
+                format!("too few digits for {country}")
+            }
+            Err(rlibphonenumber::ValidationError::TooLong) => {
+                format!("too many digits for {country}")
+            }
+            Err(rlibphonenumber::ValidationError::InvalidLength) => {
+                format!("wrong number of digits for {country}")
+            }
+            Err(rlibphonenumber::ValidationError::InvalidCountryCode) => {
+                "the country code after + or 00 does not exist (Italy is +39)".to_string()
+            }
+            Ok(_) => format!(
+                "not a valid {} (the length does not fit its prefix, or no line has that prefix)",
+                country.trim_start_matches("an ").trim_start_matches("a ")
+            ),
+        },
+    )
+}
+
 /// True when `s` is `+` followed by one or more ASCII digits and nothing else.
 fn is_plus_digits(s: &str) -> bool {
     match s.as_bytes().split_first() {

@@ -8,6 +8,9 @@ use chrono::{DateTime, Utc};
 use crate::diagnostic::{Severity, Sink};
 use crate::project::Project;
 
+pub mod audience;
+pub mod broadcast;
+pub mod consent;
 pub mod frequency;
 pub mod length;
 pub mod link;
@@ -16,6 +19,7 @@ pub mod message;
 pub mod offer;
 pub mod optout;
 pub mod parse;
+pub mod phone;
 pub mod phone_text;
 pub mod privacy;
 pub mod refs;
@@ -80,6 +84,8 @@ pub struct Context<'a> {
     pub project: &'a Project,
     /// Every send expanded to its instants.
     pub plan: &'a crate::plan::Plan,
+    /// Consent coverage of every send, decided once (SPEC 1.5).
+    pub coverage: &'a crate::consent::Coverage,
     /// "Now", for messages that say how far away a send is.
     pub now: DateTime<Utc>,
 }
@@ -100,10 +106,26 @@ pub static RULES: &[&Rule] = &[
     &refs::CHANNEL_MISMATCH,
     &refs::UNUSED_MESSAGE,
     &refs::MISSING_CONTACTS,
+    &consent::MISSING,
+    &consent::WITHDRAWN,
+    &consent::EXPIRED,
+    &consent::NO_SOURCE,
     &frequency::CAP_EXCEEDED,
     &frequency::QUIET_HOURS,
     &schedule::INVALID_TIME,
     &schedule::OFFER_EXPIRED,
+    &audience::DUPLICATE_CONTACT,
+    &broadcast::TOO_MANY_RECIPIENTS,
+    &offer::MISSING,
+    &offer::CODE_NOT_IN_TEXT,
+    &optout::MISSING,
+    &phone::NOT_E164,
+    &phone::INVALID,
+    &phone_text::NOT_INTERNATIONAL,
+    &length::TWEET,
+    &length::WHATSAPP_TEXT,
+    &length::CAPTION,
+    &length::DM,
     &media::MISSING_FILE,
     &media::OUTSIDE_PROJECT,
     &media::UNSUPPORTED_TYPE,
@@ -112,14 +134,6 @@ pub static RULES: &[&Rule] = &[
     &media::TOO_LONG,
     &media::MISSING_ALT_TEXT,
     &media::ALT_TEXT_TOO_LONG,
-    &offer::MISSING,
-    &offer::CODE_NOT_IN_TEXT,
-    &optout::MISSING,
-    &phone_text::NOT_INTERNATIONAL,
-    &length::TWEET,
-    &length::WHATSAPP_TEXT,
-    &length::CAPTION,
-    &length::DM,
     &link::INVALID_DEEPLINK,
     &privacy::PII_IN_PUBLIC_POST,
     &suppress::UNKNOWN_RULE,
@@ -128,13 +142,17 @@ pub static RULES: &[&Rule] = &[
 /// Every check, run in this order over a loaded project.
 pub static CHECKS: &[Check] = &[
     refs::check,
+    consent::check,
     frequency::check,
     schedule::check,
-    media::check,
+    audience::check,
+    broadcast::check,
     offer::check,
     optout::check,
+    phone::check,
     phone_text::check,
     length::check,
+    media::check,
     link::check,
     privacy::check,
 ];

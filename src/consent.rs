@@ -1,0 +1,553 @@
+//! Consent coverage (SPEC 1.5): for every send instant and every recipient, is there a
+//! grant that counts? Computed once per run and shared by the `consent/*` rules, the
+//! report summary and `camplint consent`.
+//!
+//! The ledger is indexed once into a vector sorted by (channel, purpose, contact, time),
+//! so one contact's history for one channel and purpose is a contiguous slice found by
+//! binary search; each send entry sorts its recipients by contact and walks that index
+//! forward. Nothing is parsed again and nothing is allocated per contact.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::channel::{ConsentChannel, Purpose};
+use crate::plan::Plan;
+use crate::project::{Action, ConsentEvent, ContactKey, Project};
+use crate::schedule::Span;
+
+/// One ledger event in the index. Field order is the sort order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Entry {
+    /// Consent channel.
+    pub channel: ConsentChannel,
+    /// Purpose.
+    pub purpose: Purpose,
+    /// Who.
+    pub contact: ContactKey,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Index of the ledger in `Project::ledgers` (files in path order).
+    pub ledger: u32,
+    /// Index of the event in that ledger (rows in file order).
+    pub event: u32,
+    /// Granted or withdrawn.
+    pub action: Action,
+    /// Whether the row gives a source.
+    pub has_source: bool,
+}
+
+/// Every ledger event, sorted so that one contact's history for one channel and purpose
+/// is a contiguous, time-ordered slice. Two events at the same instant keep ledger and
+/// row order, so the one written last is the latest.
+#[derive(Debug, Default)]
+pub struct LedgerIndex {
+    entries: Vec<Entry>,
+}
+
+impl LedgerIndex {
+    /// Indexes `(ledger index, events)` pairs.
+    pub fn build<'a>(ledgers: impl IntoIterator<Item = &'a [ConsentEvent]>) -> LedgerIndex {
+        let mut entries = Vec::new();
+        for (li, events) in ledgers.into_iter().enumerate() {
+            let ledger = u32::try_from(li).unwrap_or(u32::MAX);
+            entries.extend(events.iter().enumerate().map(|(ei, e)| Entry {
+                channel: e.channel,
+                purpose: e.purpose,
+                contact: e.contact,
+                at: e.at,
+                ledger,
+                event: u32::try_from(ei).unwrap_or(u32::MAX),
+                action: e.action,
+                has_source: e.has_source,
+            }));
+        }
+        entries.sort_unstable();
+        LedgerIndex { entries }
+    }
+
+    /// The events of one channel and purpose, sorted by contact then time.
+    pub fn slice(&self, channel: ConsentChannel, purpose: Purpose) -> &[Entry] {
+        let lo = self
+            .entries
+            .partition_point(|e| (e.channel, e.purpose) < (channel, purpose));
+        let hi = self
+            .entries
+            .partition_point(|e| (e.channel, e.purpose) <= (channel, purpose));
+        self.entries.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// Number of events indexed.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when the ledger is empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// One contact's events in `slice` (a [`LedgerIndex::slice`]), found from `from` on;
+/// returns the history and the position to continue from for a larger contact.
+pub fn history(slice: &[Entry], from: usize, contact: ContactKey) -> (&[Entry], usize) {
+    let rest = slice.get(from..).unwrap_or(&[]);
+    let start = rest.partition_point(|e| e.contact < contact);
+    let len = rest
+        .get(start..)
+        .unwrap_or(&[])
+        .partition_point(|e| e.contact <= contact);
+    let hist = rest.get(start..start + len).unwrap_or(&[]);
+    (hist, from + start + len)
+}
+
+/// Why a recipient is not covered at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Problem {
+    /// No event at or before the instant.
+    Missing,
+    /// No marketing event, but a service grant in force (it does not cover marketing).
+    ServiceOnly,
+    /// The grant in force has no source while `require_source` is on.
+    Unsourced,
+    /// The latest event is a withdrawal.
+    Withdrawn,
+    /// The latest event is a grant older than `consent.max_age`.
+    Expired,
+}
+
+impl Problem {
+    /// Every problem, in report order.
+    pub const ALL: [Problem; 5] = [
+        Problem::Missing,
+        Problem::ServiceOnly,
+        Problem::Unsourced,
+        Problem::Withdrawn,
+        Problem::Expired,
+    ];
+
+    /// A short name for reports (`missing`, `service-only`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Problem::Missing => "missing",
+            Problem::ServiceOnly => "service-only",
+            Problem::Unsourced => "no-source",
+            Problem::Withdrawn => "withdrawn",
+            Problem::Expired => "expired",
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// The consent of one contact at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// A grant counts.
+    Covered,
+    /// No grant counts; the event that decided it, when there is one.
+    Not(Problem, Option<Entry>),
+}
+
+/// Decides coverage at `t` from one contact's time-ordered `history` for the send's
+/// channel and purpose: the latest event at or before `t` (an event at the very instant
+/// counts) must be a grant made at or after `cutoff` (`t` minus `consent.max_age`), with
+/// a source when `require_source`. `service` is the contact's service history, consulted
+/// only to explain a missing marketing grant.
+pub fn verdict(
+    history: &[Entry],
+    service: &[Entry],
+    t: DateTime<Utc>,
+    cutoff: DateTime<Utc>,
+    require_source: bool,
+) -> Verdict {
+    let latest = |h: &[Entry]| {
+        h.partition_point(|e| e.at <= t)
+            .checked_sub(1)
+            .and_then(|i| h.get(i).copied())
+    };
+    match latest(history) {
+        None => match latest(service) {
+            Some(s) if s.action == Action::Granted => Verdict::Not(Problem::ServiceOnly, Some(s)),
+            _ => Verdict::Not(Problem::Missing, None),
+        },
+        Some(e) if e.action == Action::Withdrawn => Verdict::Not(Problem::Withdrawn, Some(e)),
+        Some(e) if e.at < cutoff => Verdict::Not(Problem::Expired, Some(e)),
+        Some(e) if require_source && !e.has_source => Verdict::Not(Problem::Unsourced, Some(e)),
+        Some(_) => Verdict::Covered,
+    }
+}
+
+/// A recipient of one (send, audience) that is not covered at some instant of the send.
+#[derive(Debug, Clone, Copy)]
+pub struct Finding {
+    /// Index into the audience's `contacts` (the first row with this contact).
+    pub contact: u32,
+    /// Why.
+    pub problem: Problem,
+    /// Index into the group's instants: the first instant with this problem.
+    pub instant: u32,
+    /// The ledger event that decided it, when there is one.
+    pub event: Option<Entry>,
+}
+
+/// Coverage of one audience by one `[[sends]]` entry over all its instants.
+#[derive(Debug)]
+pub struct Group {
+    /// Index into `Project::campaigns`.
+    pub campaign: usize,
+    /// Index into that campaign's sends.
+    pub send: usize,
+    /// Index into `Project::audiences`.
+    pub audience: usize,
+    /// The send's instants, in time order.
+    pub instants: Vec<DateTime<Utc>>,
+    /// Distinct recipients of the audience.
+    pub recipients: u32,
+    /// Covered (recipient, instant) pairs of this audience.
+    pub covered_pairs: u64,
+    /// All (recipient, instant) pairs of this audience.
+    pub pairs: u64,
+    /// Uncovered recipients, one per (contact, problem), in CSV row order.
+    pub findings: Vec<Finding>,
+}
+
+/// Coverage of every send that needs consent.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// One per (send entry, audience), in campaign, send, audience order.
+    pub groups: Vec<Group>,
+    /// Distinct recipients over all sends.
+    pub recipients: usize,
+    /// Covered (recipient, send instant) pairs.
+    pub covered_pairs: u64,
+    /// All (recipient, send instant) pairs of sends that need consent.
+    pub pairs: u64,
+}
+
+impl Coverage {
+    /// Covered pairs / all pairs, rounded to 4 decimals; 1.0 when no send needs consent.
+    pub fn ratio(&self) -> f64 {
+        if self.pairs == 0 {
+            return 1.0;
+        }
+        // Counts stay far below 2^52, so the division is exact enough to round.
+        let r = self.covered_pairs as f64 / self.pairs as f64;
+        (r * 10_000.0).round() / 10_000.0
+    }
+
+    /// Decides coverage for every send instant of the plan and every recipient.
+    pub fn compute(project: &Project, plan: &Plan) -> Coverage {
+        let index = LedgerIndex::build(project.ledgers.iter().map(|l| l.events.as_slice()));
+        compute_with(project, plan, &index)
+    }
+}
+
+/// [`Coverage::compute`] with a ready index (for benchmarks).
+pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Coverage {
+    let tz: Tz = project.config.timezone;
+    let max_age: Span = project.config.consent_max_age;
+    let require_source = project.config.require_source;
+    let mut out = Coverage::default();
+    let mut everyone: Vec<ContactKey> = Vec::new();
+
+    // Instants per send entry, in time order (the plan is sorted by time).
+    let mut instants: Vec<Vec<Vec<DateTime<Utc>>>> = project
+        .campaigns
+        .iter()
+        .map(|c| vec![Vec::new(); c.sends.len()])
+        .collect();
+    for o in &plan.occurrences {
+        if let Some(v) = instants.get_mut(o.campaign).and_then(|c| c.get_mut(o.send)) {
+            v.push(o.at);
+        }
+    }
+
+    let mut members: Vec<(ContactKey, u32, u32)> = Vec::new();
+    for (ci, c) in project.campaigns.iter().enumerate() {
+        let channel = *c.channel.get_ref();
+        let Some(consent_channel) = channel.consent_channel() else {
+            continue; // public posts need no consent
+        };
+        let purpose = *c.purpose.get_ref();
+        // The campaign's audiences that exist and can be reached, each once.
+        let mut audiences: Vec<usize> = c
+            .audiences
+            .iter()
+            .filter_map(|a| project.audiences.iter().position(|x| x.id == *a.get_ref()))
+            .filter(|&ai| {
+                project.audiences.get(ai).is_some_and(|a| {
+                    a.channel.get_ref().channel().is_whatsapp() == channel.is_whatsapp()
+                })
+            })
+            .collect();
+        audiences.sort_unstable();
+        audiences.dedup();
+        if audiences.is_empty() {
+            continue;
+        }
+        members.clear();
+        for (slot, &ai) in audiences.iter().enumerate() {
+            let Some(a) = project.audiences.get(ai) else {
+                continue;
+            };
+            for (i, contact) in a.contacts.iter().enumerate() {
+                if let Some(key) = contact.key {
+                    members.push((key, slot as u32, i as u32));
+                }
+            }
+        }
+        members.sort_unstable();
+        let main = index.slice(consent_channel, purpose);
+        let service = if purpose == Purpose::Marketing {
+            index.slice(consent_channel, Purpose::Service)
+        } else {
+            &[]
+        };
+        for (si, _) in c.sends.iter().enumerate() {
+            let times = instants
+                .get(ci)
+                .and_then(|c| c.get(si))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            if times.is_empty() {
+                continue; // the send could not be scheduled; reported elsewhere
+            }
+            let cutoffs: Vec<DateTime<Utc>> = times
+                .iter()
+                .map(|&t| max_age.subtract_from_utc(t, tz))
+                .collect();
+            let first_group = out.groups.len();
+            out.groups.extend(audiences.iter().map(|&ai| Group {
+                campaign: ci,
+                send: si,
+                audience: ai,
+                instants: times.to_vec(),
+                recipients: 0,
+                covered_pairs: 0,
+                pairs: 0,
+                findings: Vec::new(),
+            }));
+            let (mut pos, mut spos) = (0usize, 0usize);
+            let mut i = 0;
+            while let Some(&(key, _, _)) = members.get(i) {
+                let end = i + members
+                    .get(i..)
+                    .unwrap_or(&[])
+                    .partition_point(|m| m.0 == key);
+                let (hist, next) = history(main, pos, key);
+                pos = next;
+                let (shist, snext) = history(service, spos, key);
+                spos = snext;
+                // First instant and deciding event per problem, on the stack.
+                let mut seen: [Option<(u32, Option<Entry>)>; 5] = [None; 5];
+                let mut covered = 0u64;
+                for (k, (&t, &cutoff)) in times.iter().zip(&cutoffs).enumerate() {
+                    match verdict(hist, shist, t, cutoff, require_source) {
+                        Verdict::Covered => covered += 1,
+                        Verdict::Not(p, e) => {
+                            let s = &mut seen[p.slot()];
+                            if s.is_none() {
+                                *s = Some((k as u32, e));
+                            }
+                        }
+                    }
+                }
+                out.pairs += times.len() as u64;
+                out.covered_pairs += covered;
+                // Each audience holding this contact: its first row only.
+                let mut last_slot = u32::MAX;
+                for &(_, slot, row) in members.get(i..end).unwrap_or(&[]) {
+                    if slot == last_slot {
+                        continue;
+                    }
+                    last_slot = slot;
+                    let Some(g) = out.groups.get_mut(first_group + slot as usize) else {
+                        continue;
+                    };
+                    g.recipients += 1;
+                    g.pairs += times.len() as u64;
+                    g.covered_pairs += covered;
+                    for p in Problem::ALL {
+                        if let Some((instant, event)) = seen[p.slot()] {
+                            g.findings.push(Finding {
+                                contact: row,
+                                problem: p,
+                                instant,
+                                event,
+                            });
+                        }
+                    }
+                }
+                i = end;
+            }
+            for g in out.groups.get_mut(first_group..).unwrap_or(&mut []) {
+                g.findings.sort_by_key(|f| (f.contact, f.problem));
+            }
+        }
+        // A campaign's recipients count once it has at least one scheduled instant.
+        if instants
+            .get(ci)
+            .is_some_and(|v| v.iter().any(|x| !x.is_empty()))
+        {
+            everyone.extend(members.iter().map(|m| m.0));
+        }
+    }
+    everyone.sort_unstable();
+    everyone.dedup();
+    out.recipients = everyone.len();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::phone::{parse, E164};
+    use chrono::TimeZone;
+    use chrono_tz::Europe::Rome;
+
+    fn key(n: &str) -> ContactKey {
+        ContactKey::Phone(
+            parse(n, "IT")
+                .map(|p| p.e164)
+                .unwrap_or_else(|_| E164::from_u64(393331234567).unwrap_or_else(|| unreachable!())),
+        )
+    }
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Rome.with_ymd_and_hms(y, mo, d, h, mi, 0)
+            .single()
+            .map(|t| t.to_utc())
+            .unwrap_or_default()
+    }
+
+    fn ev(purpose: Purpose, action: Action, t: DateTime<Utc>, src: bool) -> ConsentEvent {
+        ConsentEvent {
+            contact: key("+393331234567"),
+            form: crate::project::PhoneForm::E164,
+            channel: ConsentChannel::Whatsapp,
+            purpose,
+            action,
+            at: t,
+            has_source: src,
+            line: 2,
+            row_start: 0,
+        }
+    }
+
+    fn decide(events: &[ConsentEvent], t: DateTime<Utc>) -> Verdict {
+        let index = LedgerIndex::build([events]);
+        let m = index.slice(ConsentChannel::Whatsapp, Purpose::Marketing);
+        let s = index.slice(ConsentChannel::Whatsapp, Purpose::Service);
+        let (h, _) = history(m, 0, key("+393331234567"));
+        let (sh, _) = history(s, 0, key("+393331234567"));
+        let cutoff = Span::MONTHS_24.subtract_from_utc(t, Rome);
+        verdict(h, sh, t, cutoff, true)
+    }
+
+    fn problem(v: Verdict) -> Option<Problem> {
+        match v {
+            Verdict::Covered => None,
+            Verdict::Not(p, _) => Some(p),
+        }
+    }
+
+    const M: Purpose = Purpose::Marketing;
+    const G: Action = Action::Granted;
+    const W: Action = Action::Withdrawn;
+
+    #[test]
+    fn a_grant_at_the_very_instant_of_the_send_counts() {
+        let send = at(2026, 11, 27, 10, 0);
+        assert_eq!(problem(decide(&[ev(M, G, send, true)], send)), None);
+        let one_second_late = send + chrono::TimeDelta::seconds(1);
+        assert_eq!(
+            problem(decide(&[ev(M, G, one_second_late, true)], send)),
+            Some(Problem::Missing)
+        );
+    }
+
+    #[test]
+    fn a_withdrawal_at_the_very_instant_of_the_send_counts() {
+        let send = at(2026, 11, 27, 10, 0);
+        let events = [ev(M, G, at(2026, 1, 1, 0, 0), true), ev(M, W, send, false)];
+        assert_eq!(problem(decide(&events, send)), Some(Problem::Withdrawn));
+        // A withdrawal after the send does not reach back.
+        let later = [
+            ev(M, G, at(2026, 1, 1, 0, 0), true),
+            ev(M, W, send + chrono::TimeDelta::seconds(1), false),
+        ];
+        assert_eq!(problem(decide(&later, send)), None);
+    }
+
+    #[test]
+    fn max_age_to_the_day() {
+        let send = at(2026, 11, 27, 10, 0);
+        // 24 months before to the minute: still counts.
+        assert_eq!(
+            problem(decide(&[ev(M, G, at(2024, 11, 27, 10, 0), true)], send)),
+            None
+        );
+        // A date-only grant on that day (midnight) is older than 24 months at 10:00.
+        assert_eq!(
+            problem(decide(&[ev(M, G, at(2024, 11, 27, 0, 0), true)], send)),
+            Some(Problem::Expired)
+        );
+        // The next day is fine.
+        assert_eq!(
+            problem(decide(&[ev(M, G, at(2024, 11, 28, 0, 0), true)], send)),
+            None
+        );
+        // Calendar months: 31 March minus one month is 28/29 February, not 3 March.
+        let march31 = at(2026, 3, 31, 9, 0);
+        let one_month = Span::new(1, crate::schedule::Unit::Month).unwrap_or(Span::MONTHS_24);
+        assert_eq!(
+            one_month.subtract_from_utc(march31, Rome),
+            at(2026, 2, 28, 9, 0)
+        );
+    }
+
+    #[test]
+    fn service_consent_does_not_cover_marketing() {
+        let send = at(2026, 11, 27, 10, 0);
+        let events = [ev(Purpose::Service, G, at(2026, 5, 1, 0, 0), true)];
+        assert_eq!(problem(decide(&events, send)), Some(Problem::ServiceOnly));
+    }
+
+    #[test]
+    fn a_grant_without_source_does_not_count_when_required() {
+        let send = at(2026, 11, 27, 10, 0);
+        let events = [ev(M, G, at(2026, 5, 1, 0, 0), false)];
+        assert_eq!(problem(decide(&events, send)), Some(Problem::Unsourced));
+        let index = LedgerIndex::build([&events[..]]);
+        let (h, _) = history(
+            index.slice(ConsentChannel::Whatsapp, M),
+            0,
+            key("+393331234567"),
+        );
+        assert_eq!(
+            verdict(h, &[], send, DateTime::<Utc>::MIN_UTC, false),
+            Verdict::Covered
+        );
+    }
+
+    #[test]
+    fn regrant_after_withdrawal_counts_and_same_instant_keeps_row_order() {
+        let send = at(2026, 11, 27, 10, 0);
+        let t = at(2026, 6, 1, 0, 0);
+        let events = [ev(M, G, t, true), ev(M, W, t, false)];
+        assert_eq!(problem(decide(&events, send)), Some(Problem::Withdrawn));
+        let events = [ev(M, W, t, false), ev(M, G, t, true)];
+        assert_eq!(problem(decide(&events, send)), None);
+    }
+
+    #[test]
+    fn ratio_rounds_and_defaults_to_one() {
+        let mut c = Coverage::default();
+        assert_eq!(c.ratio(), 1.0);
+        c.pairs = 3;
+        c.covered_pairs = 2;
+        assert_eq!(c.ratio(), 0.6667);
+    }
+}
