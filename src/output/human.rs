@@ -122,18 +122,17 @@ fn shown<'a>(sources: &'a Sources, d: &'a Diagnostic) -> Shown<'a> {
                 span(&r.span),
             ));
         } else {
+            // miette heads a related report with "Advice: <code>": the file name reads
+            // well there, and the message stands above the snippet.
             related.push(Shown {
-                message: format!("see {}", sources.get(r.file).path),
-                code: None,
+                message: r.message.clone(),
+                code: Some(&sources.get(r.file).path),
                 severity: miette::Severity::Advice,
                 help: None,
                 view: FileView {
                     src: sources.get(r.file),
                 },
-                labels: vec![LabeledSpan::new_primary_with_span(
-                    Some(r.message.clone()),
-                    span(&r.span),
-                )],
+                labels: vec![LabeledSpan::new_primary_with_span(None, span(&r.span))],
                 related: Vec::new(),
             });
         }

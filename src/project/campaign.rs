@@ -228,8 +228,20 @@ pub fn validate(id: String, file: FileId, raw: RawCampaign, sink: &mut Sink) -> 
         .sends
         .into_iter()
         .map(|s| {
-            let span = s.span();
+            let header = s.span();
             let s = s.into_inner();
+            // toml gives an array-of-tables entry the span of its `[[sends]]` header only;
+            // a finding about the whole send covers the header and every key under it.
+            let end = [
+                Some(s.message.span()),
+                Some(s.at.span()),
+                s.repeat.as_ref().map(Spanned::span),
+            ]
+            .into_iter()
+            .flatten()
+            .map(|r| r.end)
+            .fold(header.end, usize::max);
+            let span = header.start..end;
             let at = s.at.get_ref();
             if at.date.is_none() || at.time.is_none() {
                 sink.push(Diagnostic::new(
