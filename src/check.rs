@@ -81,9 +81,11 @@ pub fn run(options: &Options) -> Result<Report, LoadError> {
     let project = project::load(&root, &mut sink)?;
     let plan = crate::plan::Plan::build(&project, &mut sink);
     let coverage = crate::consent::Coverage::compute(&project, &plan);
+    let renders = crate::rules::message::Renders::new(&project);
     let cx = Context {
         project: &project,
         plan: &plan,
+        renders: &renders,
         coverage: &coverage,
         now: options.now.unwrap_or_else(Utc::now),
     };

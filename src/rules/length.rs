@@ -101,7 +101,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         channels.sort();
         channels.dedup();
         for channel in channels {
-            let r = message::rendered(p, draft, channel);
+            let r = cx.renders.get(p, draft, channel);
             match channel {
                 Channel::Twitter => {
                     let n = r.parts.len();
@@ -143,14 +143,14 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                     } else {
                         (&WHATSAPP_TEXT, WHATSAPP_TEXT_MAX, "the WhatsApp text")
                     };
-                    long_text(sink, &mut once, draft, &r, rule, max, what);
+                    long_text(sink, &mut once, draft, r, rule, max, what);
                 }
                 Channel::TwitterDm => {
                     long_text(
                         sink,
                         &mut once,
                         draft,
-                        &r,
+                        r,
                         &DM,
                         DM_MAX,
                         "the direct message",

@@ -48,7 +48,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     for draft in &p.drafts {
         let text = p.text(draft.file);
         for channel in message::text_channels(p, draft) {
-            let r = message::rendered(p, draft, channel);
+            let r = cx.renders.get(p, draft, channel);
             for part in &r.parts {
                 for problem in check_deeplinks(&part.text, to_e164) {
                     let written = part.text.get(problem.range.clone()).unwrap_or("");

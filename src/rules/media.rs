@@ -11,8 +11,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-
 use super::Context;
 use crate::channel::Channel;
 use crate::declare_rule;
@@ -22,6 +20,7 @@ use crate::media::{
     ProbeError,
 };
 use crate::project::{fs, Campaign, Draft};
+use crate::render::Image;
 
 declare_rule! {
     /// ## What it does
@@ -237,101 +236,38 @@ pub struct Reference {
     pub part: usize,
 }
 
-/// A draft's attachments: its front matter `media`, then its Markdown images in order.
-/// Remote images (`http://`, `https://`) are not files and are left out.
-pub fn references(draft: &Draft, text: &str) -> Vec<Reference> {
-    let mut out: Vec<Reference> = draft
-        .media
-        .iter()
-        .map(|m| Reference {
-            path: m.get_ref().clone(),
-            span: m.span(),
-            alt: None,
-            alt_span: None,
-            part: 0,
-        })
-        .collect();
-    let base = draft.body.start;
-    let Some(body) = text.get(draft.body.clone()) else {
-        return out;
-    };
-    let mut part = 0;
-    // The image being read: (destination, its span, alt text so far), and nesting depth.
-    let mut open: Option<(String, Range<usize>, String)> = None;
-    let mut alt_span: Option<Range<usize>> = None;
-    let mut depth = 0usize;
-    for (event, range) in Parser::new_ext(body, Options::empty()).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                depth += 1;
-                if depth == 1 {
-                    let span = destination_span(body, range.clone(), &dest_url);
-                    let span = span.start + base..span.end + base;
-                    open = Some((dest_url.into_string(), span, String::new()));
-                    alt_span = None;
-                }
-            }
-            Event::End(TagEnd::Image) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    if let Some((path, span, alt)) = open.take() {
-                        out.push(Reference {
-                            path,
-                            span,
-                            alt: Some(alt),
-                            alt_span: alt_span.take(),
-                            part,
-                        });
-                    }
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, alt)) = open.as_mut() {
-                    alt.push_str(&t);
-                    let (start, end) = (range.start + base, range.end + base);
-                    alt_span = Some(match alt_span.take() {
-                        Some(s) => s.start.min(start)..s.end.max(end),
-                        None => start..end,
-                    });
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, alt)) = open.as_mut() {
-                    alt.push(' ');
-                }
-            }
-            Event::Rule => part += 1,
-            _ => {}
-        }
-    }
-    out.retain(|r| !is_remote(&r.path));
-    out
+/// A draft's attachments: its front matter `media`, then its Markdown images in order
+/// (as the renderer found them, with the thread post each belongs to). Remote images
+/// (`http://`, `https://`) are not files and are left out.
+pub fn references(draft: &Draft, images: &[Image]) -> Vec<Reference> {
+    let front = draft.media.iter().map(|m| Reference {
+        path: m.get_ref().clone(),
+        span: m.span(),
+        alt: None,
+        alt_span: None,
+        part: 0,
+    });
+    let inline = images.iter().map(|img| Reference {
+        path: img.src.clone(),
+        span: if img.src_range.is_empty() {
+            img.range.clone()
+        } else {
+            img.src_range.clone()
+        },
+        alt: Some(img.alt.clone()),
+        alt_span: (!img.alt_range.is_empty()).then(|| img.alt_range.clone()),
+        part: img.part,
+    });
+    front
+        .chain(inline)
+        .filter(|r| !is_remote(&r.path))
+        .collect()
 }
 
 /// True for addresses on the web, which camplint does not download.
 fn is_remote(path: &str) -> bool {
     let lower = path.trim_start().to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-/// The span of an inline image's destination inside `![alt](dest)`, or the whole image
-/// when it cannot be found as written (reference-style images, escapes).
-fn destination_span(body: &str, image: Range<usize>, dest: &str) -> Range<usize> {
-    let Some(source) = body.get(image.clone()) else {
-        return image;
-    };
-    if let Some(open) = source.rfind("](") {
-        let after = &source[open + 2..];
-        let skipped = after.len() - after.trim_start().len();
-        let mut start = open + 2 + skipped;
-        if source[start..].starts_with('<') {
-            start += 1;
-        }
-        if !dest.is_empty() && source[start..].starts_with(dest) {
-            return image.start + start..image.start + start + dest.len();
-        }
-    }
-    image
 }
 
 /// Which channels send each draft, with the first campaign that sends it on each.
@@ -360,7 +296,9 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         let Some(channels) = sent.get(draft.path.as_str()) else {
             continue;
         };
-        let refs = references(draft, p.text(draft.file));
+        // The thread rendering knows which post each image belongs to; the images are
+        // the same in every rendering.
+        let refs = references(draft, &cx.renders.get(p, draft, Channel::Twitter).images);
         if refs.is_empty() {
             continue;
         }
@@ -441,11 +379,17 @@ mod tests {
         crate::project::draft::load(FileId(0), "messages/a/b.md".into(), text, &mut sink)
     }
 
+    fn refs_of(text: &str) -> Vec<Reference> {
+        let d = draft(text);
+        let body = &text[d.body.clone()];
+        let rendered = crate::render::render(body, d.body.start, crate::render::Style::Plain, true);
+        references(&d, &rendered.images)
+    }
+
     #[test]
     fn references_are_front_matter_then_images_with_spans_and_parts() {
         let text = "+++\nmedia = [\"../../media/a.mp4\"]\n+++\nCiao ![una *sciarpa* rossa](../../media/b.jpg \"t\")\n\n---\n\n![](<../../media/c d.png>) ![x](https://example.com/x.png)\n";
-        let d = draft(text);
-        let refs = references(&d, text);
+        let refs = refs_of(text);
         let got: Vec<(&str, &str, Option<&str>, usize)> = refs
             .iter()
             .map(|r| {
@@ -473,12 +417,11 @@ mod tests {
     }
 
     #[test]
-    fn reference_style_images_point_at_the_whole_image() {
+    fn reference_style_images_point_at_their_definition() {
         let text = "![logo][l]\n\n[l]: ../../media/logo.png\n";
-        let d = draft(text);
-        let refs = references(&d, text);
+        let refs = refs_of(text);
         assert_eq!(refs.len(), 1);
-        assert_eq!(&text[refs[0].span.clone()], "![logo][l]");
+        assert_eq!(&text[refs[0].span.clone()], "../../media/logo.png");
         assert_eq!(refs[0].path, "../../media/logo.png");
     }
 }

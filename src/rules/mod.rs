@@ -86,6 +86,8 @@ pub struct Context<'a> {
     pub plan: &'a crate::plan::Plan,
     /// Consent coverage of every send, decided once (SPEC 1.5).
     pub coverage: &'a crate::consent::Coverage,
+    /// Drafts rendered per channel, each at most once.
+    pub renders: &'a message::Renders,
     /// "Now", for messages that say how far away a send is.
     pub now: DateTime<Utc>,
 }

@@ -84,7 +84,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             {
                 continue;
             }
-            let r = message::rendered(p, draft, *c.channel.get_ref());
+            let r = cx.renders.get(p, draft, *c.channel.get_ref());
             if !r.parts.iter().any(|part| finder.find(&part.text).is_some()) {
                 lacking.push(*c);
             }
@@ -133,7 +133,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             if code.get_ref().trim().is_empty() || code.get_ref().chars().any(char::is_whitespace) {
                 continue;
             }
-            let r = message::rendered(p, draft, channel);
+            let r = cx.renders.get(p, draft, channel);
             if r.parts
                 .iter()
                 .any(|part| find_code(&part.text, code.get_ref()).is_some())

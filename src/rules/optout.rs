@@ -53,7 +53,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             if *c.purpose.get_ref() != Purpose::Marketing || channel == Channel::Twitter {
                 continue;
             }
-            let r = message::rendered(p, draft, channel);
+            let r = cx.renders.get(p, draft, channel);
             if !r.parts.iter().any(|part| finder.find(&part.text).is_some()) {
                 lacking.push(c);
             }

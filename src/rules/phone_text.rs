@@ -46,7 +46,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     for draft in &p.drafts {
         let text = p.text(draft.file);
         for channel in message::text_channels(p, draft) {
-            let r = message::rendered(p, draft, channel);
+            let r = cx.renders.get(p, draft, channel);
             for part in &r.parts {
                 for found in find_phones(&part.text, valid) {
                     if found.prefix == Prefix::Plus {

@@ -64,7 +64,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         if !public {
             continue;
         }
-        let r = message::rendered(p, draft, Channel::Twitter);
+        let r = cx.renders.get(p, draft, Channel::Twitter);
         for part in &r.parts {
             for found in find_phones(&part.text, valid) {
                 let Ok(ph) = phone::parse_in(found.text, region) else {
