@@ -68,7 +68,21 @@ pub fn resolve_root(root: Option<&Path>, paths: &[PathBuf]) -> Result<PathBuf, L
             }
         }
         None => {
+            // A PATH may be a file that was just deleted (pre-commit passes those too):
+            // start from the nearest folder that exists.
             let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+            let start = start
+                .ancestors()
+                .find(|a| a.as_os_str().is_empty() || a.exists())
+                .map(|a| {
+                    if a.as_os_str().is_empty() {
+                        Path::new(".")
+                    } else {
+                        a
+                    }
+                })
+                .unwrap_or(Path::new("."))
+                .to_path_buf();
             project::find_root(&start)
         }
     }
@@ -90,7 +104,7 @@ pub fn run(options: &Options) -> Result<Report, LoadError> {
         now: options.now.unwrap_or_else(Utc::now),
     };
     rules::run_all(&cx, &mut sink);
-    let selected = selection(&project.root, &options.paths);
+    let selected = selection(&project.root, &options.paths)?;
     let mut diagnostics = finalize(&project, sink.into_vec(), selected.as_deref());
     sort(&project, &mut diagnostics);
     let summary = summarize(&project, &plan, &coverage, &diagnostics);
@@ -103,27 +117,33 @@ pub fn run(options: &Options) -> Result<Report, LoadError> {
 }
 
 /// The root-relative forms of the PATH arguments; `None` means everything.
-fn selection(root: &Path, paths: &[PathBuf]) -> Option<Vec<String>> {
+fn selection(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, LoadError> {
     if paths.is_empty() {
-        return None;
+        return Ok(None);
     }
     let cwd = std::env::current_dir().unwrap_or_default();
-    Some(
-        paths
+    let mut out = Vec::new();
+    for p in paths {
+        let rel = [cwd.join(p), root.join(p)]
             .iter()
-            .map(|p| {
-                let abs = if p.is_absolute() {
-                    p.clone()
-                } else {
-                    cwd.join(p)
-                };
-                let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+            .map(|candidate| project::fs::absolutize(candidate))
+            .find_map(|abs| {
                 abs.strip_prefix(root)
+                    .ok()
                     .map(|r| r.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_else(|_| "\u{0}outside".to_string())
-            })
-            .collect(),
-    )
+            });
+        match rel {
+            Some(r) => out.push(r),
+            // A PATH outside the project would silently select nothing and pass a gate.
+            None => {
+                return Err(LoadError::PathOutside(
+                    p.display().to_string(),
+                    root.display().to_string(),
+                ))
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 fn selected(path: &str, selection: Option<&[String]>) -> bool {

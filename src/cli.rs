@@ -12,6 +12,14 @@ use crate::diagnostic::Severity;
 use crate::output::{self, Format, Style};
 use crate::project::LoadError;
 
+/// Writes a line to stderr; if even that fails there is nobody left to tell, and
+/// `eprintln!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// Lints WhatsApp and Twitter/X campaigns before anything is sent. Never touches the
 /// network; reads only files under the project root.
 #[derive(Debug, Parser)]
@@ -156,15 +164,8 @@ fn consent(args: ConsentArgs) -> ExitCode {
     let plan = crate::plan::Plan::build(&project, &mut sink);
     match crate::consent_report::render(&project, &plan, args.campaign.as_deref(), args.format) {
         Ok(report) => {
-            let mut out = std::io::stdout().lock();
-            if let Err(e) = out
-                .write_all(report.text.as_bytes())
-                .and_then(|_| out.flush())
-            {
-                if e.kind() != std::io::ErrorKind::BrokenPipe {
-                    eprintln!("camplint: cannot write the report: {e}");
-                    return ExitCode::from(2);
-                }
+            if let Err(code) = emit(&report.text) {
+                return code;
             }
             if report.all_covered {
                 ExitCode::SUCCESS
@@ -173,7 +174,7 @@ fn consent(args: ConsentArgs) -> ExitCode {
             }
         }
         Err(e) => {
-            eprintln!("camplint: {e}");
+            say!("camplint: {e}");
             ExitCode::from(2)
         }
     }
@@ -192,6 +193,19 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
 /// Colours only on a terminal and without NO_COLOR.
 fn color(stream_is_tty: bool) -> bool {
     stream_is_tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes a command's output to stdout. A reader that stops early (a closed pipe, as
+/// with `| head`) is not a failure; any other write error is exit 2, never a panic.
+fn emit(text: &str) -> Result<(), ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            say!("camplint: cannot write to standard output: {e}");
+            Err(ExitCode::from(2))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Prints an exit-2 problem to stderr.
@@ -230,12 +244,11 @@ fn check(args: CheckArgs) -> ExitCode {
         color: color(std::io::stdout().is_terminal()),
         quiet: args.quiet,
     };
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = output::write(&report, args.format, style, &mut out).and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("camplint: cannot write the report: {e}");
-            return ExitCode::from(2);
-        }
+    let mut text = Vec::new();
+    // Writing into memory cannot fail; the one real write is emit's.
+    let _ = output::write(&report, args.format, style, &mut text);
+    if let Err(code) = emit(&String::from_utf8_lossy(&text)) {
+        return code;
     }
     let errors = report
         .diagnostics
@@ -255,7 +268,7 @@ fn check(args: CheckArgs) -> ExitCode {
 fn schedule(args: ScheduleArgs) -> ExitCode {
     if let (Some(f), Some(t)) = (args.from, args.to) {
         if f > t {
-            eprintln!("camplint: --from {f} is after --to {t}");
+            say!("camplint: --from {f} is after --to {t}");
             return ExitCode::from(2);
         }
     }
@@ -276,14 +289,10 @@ fn schedule(args: ScheduleArgs) -> ExitCode {
         CalendarFormat::Human => crate::calendar::human(&cal),
         CalendarFormat::Json => crate::calendar::json(&cal),
     };
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("camplint: cannot write the calendar: {e}");
-            return ExitCode::from(2);
-        }
+    match emit(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
     }
-    ExitCode::SUCCESS
 }
 
 fn render(args: RenderArgs) -> ExitCode {
@@ -302,7 +311,7 @@ fn render(args: RenderArgs) -> ExitCode {
         .map(|r| r.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
     let Some(draft) = project.draft(&rel) else {
-        eprintln!(
+        say!(
             "camplint: {} is not a message draft of this project (drafts are the files matched by [paths] messages)",
             args.file.display()
         );
@@ -313,14 +322,10 @@ fn render(args: RenderArgs) -> ExitCode {
         .unwrap_or_else(|| crate::rules::message::default_channel(&project, draft));
     let rendered = crate::rules::message::rendered(&project, draft, channel);
     let text = crate::render::format_parts(&rendered);
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("camplint: cannot write the text: {e}");
-            return ExitCode::from(2);
-        }
+    match emit(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
     }
-    ExitCode::SUCCESS
 }
 
 fn rules() -> ExitCode {
@@ -339,27 +344,32 @@ fn rules() -> ExitCode {
             width = width
         ));
     }
-    print!("{out}");
-    ExitCode::SUCCESS
+    match emit(&out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
 }
 
 fn explain(code: &str) -> ExitCode {
     match crate::rules::find(code) {
         Some(r) => {
-            println!(
-                "# {}\n\nDefault severity: {}. {}.\n\n{}",
+            let text = format!(
+                "# {}\n\nDefault severity: {}. {}.\n\n{}\n",
                 r.code,
                 r.default_severity.as_str(),
                 r.summary,
                 r.docs()
             );
-            ExitCode::SUCCESS
+            match emit(&text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
         }
         None => {
             match crate::rules::suggest(code) {
-                Some(near) => eprintln!("camplint: unknown rule `{code}`; did you mean `{near}`?"),
+                Some(near) => say!("camplint: unknown rule `{code}`; did you mean `{near}`?"),
                 None => {
-                    eprintln!("camplint: unknown rule `{code}`; `camplint rules` lists every code")
+                    say!("camplint: unknown rule `{code}`; `camplint rules` lists every code")
                 }
             }
             ExitCode::from(2)
@@ -378,26 +388,31 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain { rule } => explain(&rule),
         Command::Init { dir } => match crate::init::write(&dir) {
             Ok(files) => {
-                for f in files {
-                    println!("created {f}");
+                let mut text: String = files.iter().map(|f| format!("created {f}\n")).collect();
+                text.push_str(&format!("next: cd {} && camplint check\n", dir.display()));
+                match emit(&text) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(code) => code,
                 }
-                println!("next: cd {} && camplint check", dir.display());
-                ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!("camplint: {e}");
+                say!("camplint: {e}");
                 ExitCode::from(2)
             }
         },
         Command::Schema { out } => match crate::schema::write(&out) {
             Ok(files) => {
-                for f in files {
-                    println!("wrote {}", out.join(f).display());
+                let text: String = files
+                    .iter()
+                    .map(|f| format!("wrote {}\n", out.join(f).display()))
+                    .collect();
+                match emit(&text) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(code) => code,
                 }
-                ExitCode::SUCCESS
             }
             Err(e) => {
-                eprintln!(
+                say!(
                     "camplint: cannot write the schemas into {}: {e}",
                     out.display()
                 );

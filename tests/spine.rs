@@ -85,6 +85,36 @@ fn paths_limit_reporting_not_loading() {
 }
 
 #[test]
+fn paths_outside_the_project_are_an_error_and_deleted_files_are_fine() {
+    let root = fixture("refs").to_string_lossy().into_owned();
+    let (code, out, err) = camplint(&["check", "--root", &root, "/"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("is not inside the project"), "{err}");
+    // pre-commit also passes files the commit deletes: they select nothing, no error.
+    let gone = fixture("refs").join("messages/x/gone.md");
+    let (code, out, _) = camplint(&["check", "--format", "short", &gone.to_string_lossy()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.is_empty(), "{out}");
+    // Relative PATHs may be given from the root when --root is used.
+    let (code, out, _) = camplint(&["check", "--root", &root, "--format", "short", "campaigns"]);
+    assert_eq!(code, 1);
+    assert!(out.lines().all(|l| l.starts_with("campaigns/")), "{out}");
+}
+
+#[test]
+fn output_that_cannot_be_written_is_exit_2_not_a_panic() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    let Ok(full) = full else { return };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_camplint"))
+        .arg("rules")
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
 fn exit_codes() {
     let root = |n: &str| fixture(n).to_string_lossy().into_owned();
     assert_eq!(camplint(&["check", "--root", &root("clean")]).0, 0);

@@ -87,6 +87,13 @@ pub enum LoadError {
     #[error("cannot read the project folder {0}: {1}")]
     #[diagnostic(code(camplint::unreadable_root))]
     Root(String, String),
+    /// A PATH argument that is not inside the project.
+    #[error("{0} is not inside the project at {1}")]
+    #[diagnostic(
+        code(camplint::path_outside),
+        help("pass files and folders of this project, or name its root with --root")
+    )]
+    PathOutside(String, String),
     /// `camplint.toml` is broken: its diagnostics, and the sources to print them with.
     #[error("camplint.toml is invalid")]
     #[diagnostic(code(config::invalid))]

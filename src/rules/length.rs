@@ -146,15 +146,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                     long_text(sink, &mut once, draft, r, rule, max, what);
                 }
                 Channel::TwitterDm => {
-                    long_text(
-                        sink,
-                        &mut once,
-                        draft,
-                        r,
-                        &DM,
-                        DM_MAX,
-                        "the direct message",
-                    );
+                    long_text(sink, &mut once, draft, r, &DM, DM_MAX, "the direct message");
                 }
             }
         }
