@@ -113,13 +113,12 @@ impl ConsentChannel {
         }
     }
 
-    /// Parses the name written in the ledger.
+    /// Parses the name written in the ledger, in any letter case (spreadsheets
+    /// capitalise).
     pub fn parse(s: &str) -> Option<ConsentChannel> {
-        match s {
-            "whatsapp" => Some(ConsentChannel::Whatsapp),
-            "twitter-dm" => Some(ConsentChannel::TwitterDm),
-            _ => None,
-        }
+        [ConsentChannel::Whatsapp, ConsentChannel::TwitterDm]
+            .into_iter()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s))
     }
 }
 
@@ -144,12 +143,10 @@ impl Purpose {
         }
     }
 
-    /// Parses the name written in files.
+    /// Parses the name written in files, in any letter case.
     pub fn parse(s: &str) -> Option<Purpose> {
-        match s {
-            "marketing" => Some(Purpose::Marketing),
-            "service" => Some(Purpose::Service),
-            _ => None,
-        }
+        [Purpose::Marketing, Purpose::Service]
+            .into_iter()
+            .find(|p| p.as_str().eq_ignore_ascii_case(s))
     }
 }

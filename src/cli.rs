@@ -80,7 +80,8 @@ pub struct CheckArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Show only errors, and no summary line.
+    /// Show only what fails the run (errors; warnings too with --deny-warnings), and no
+    /// summary line.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -243,6 +244,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let style = Style {
         color: color(std::io::stdout().is_terminal()),
         quiet: args.quiet,
+        deny_warnings: args.deny_warnings,
     };
     let mut text = Vec::new();
     // Writing into memory cannot fail; the one real write is emit's.

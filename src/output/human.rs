@@ -196,7 +196,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
     let shown: Vec<Diagnostic> = report
         .diagnostics
         .iter()
-        .filter(|d| !style.quiet || d.severity == Severity::Error)
+        .filter(|d| style.shows(d.severity))
         .cloned()
         .collect();
     out.write_all(render(&report.project.sources, &shown, style.color).as_bytes())?;

@@ -27,8 +27,21 @@ pub enum Format {
 pub struct Style {
     /// Use colours.
     pub color: bool,
-    /// Print only errors and no summary.
+    /// Print only what fails the run (errors; warnings too with `--deny-warnings`) and
+    /// no summary.
     pub quiet: bool,
+    /// Warnings fail the run (`--deny-warnings`), so `quiet` still shows them.
+    pub deny_warnings: bool,
+}
+
+impl Style {
+    /// Whether a finding of this severity is printed.
+    pub fn shows(&self, severity: crate::diagnostic::Severity) -> bool {
+        use crate::diagnostic::Severity;
+        !self.quiet
+            || severity == Severity::Error
+            || (self.deny_warnings && severity == Severity::Warning)
+    }
 }
 
 /// Writes the report in `format`.

@@ -4,12 +4,11 @@ use std::io::{self, Write};
 
 use super::Style;
 use crate::check::Report;
-use crate::diagnostic::Severity;
 
 /// Writes `file:line:col: severity[code]: message` lines.
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
-        if style.quiet && d.severity != Severity::Error {
+        if !style.shows(d.severity) {
             continue;
         }
         let (start, _) = super::positions(&report.project, d);

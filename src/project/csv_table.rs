@@ -76,6 +76,19 @@ pub fn open<'t>(file: FileId, text: &'t str, sink: &mut Sink) -> Option<(Table, 
         header: header.iter().map(|h| h.trim().to_lowercase()).collect(),
         header_span: line_at(text, header_start),
     };
+    // With a name twice, only the first column would be read: say so rather than guess.
+    let mut seen = std::collections::BTreeSet::new();
+    for name in table.header.iter().filter(|h| !h.is_empty()) {
+        if !seen.insert(name.as_str()) {
+            sink.push(Diagnostic::new(
+                &CSV,
+                file,
+                table.header_span.clone(),
+                format!("the column `{name}` appears twice in the header"),
+                "rename or remove one of the two columns: camplint would read only the first",
+            ));
+        }
+    }
     let rows = Rows {
         file,
         text,
@@ -275,5 +288,15 @@ mod tests {
         assert_eq!(lines, [2, 6]);
         assert_eq!(sink.as_slice().len(), 1);
         assert_eq!(&t[sink.as_slice()[0].span.clone()], "+39333,Bob,extra");
+    }
+
+    #[test]
+    fn a_column_named_twice_is_reported() {
+        let t = "phone,name,Phone\n+393331234567,Ada,x\n";
+        let mut sink = Sink::default();
+        let (table, _) = open(FileId(0), t, &mut sink).unwrap();
+        assert_eq!(table.column("phone"), Some(0));
+        assert_eq!(sink.as_slice().len(), 1);
+        assert!(sink.as_slice()[0].message.contains("`phone` appears twice"));
     }
 }

@@ -136,8 +136,8 @@ pub fn load(
             continue;
         };
         let action = match cell(c_action) {
-            "granted" => Action::Granted,
-            "withdrawn" => Action::Withdrawn,
+            a if a.eq_ignore_ascii_case("granted") => Action::Granted,
+            a if a.eq_ignore_ascii_case("withdrawn") => Action::Withdrawn,
             other => {
                 bad(
                     sink,
@@ -203,29 +203,64 @@ pub fn load(
 /// Reads a ledger time: a date (start of that local day), a local date-time, or a
 /// date-time with offset.
 pub fn parse_when(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    // Most ledger rows carry a bare date: try that first, once.
+    if s.len() == 10 {
+        if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            return local(d.and_time(chrono::NaiveTime::MIN), s, tz);
+        }
+    }
     if let Ok(dt) = DateTime::parse_from_rfc3339(s) {
         return Ok(dt.with_timezone(&Utc));
     }
-    let local = [
+    // An offset without seconds, as spreadsheets often write it.
+    if let Ok(dt) = DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z") {
+        return Ok(dt.with_timezone(&Utc));
+    }
+    let naive = [
         "%Y-%m-%dT%H:%M:%S",
         "%Y-%m-%dT%H:%M",
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
     ]
     .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-    .or_else(|| {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    });
-    let Some(local) = local else {
-        return Err(format!("\"{s}\" is not a date"));
-    };
-    match tz.from_local_datetime(&local).earliest() {
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok());
+    match naive {
+        Some(n) => local(n, s, tz),
+        None => Err(format!("\"{s}\" is not a date")),
+    }
+}
+
+/// A local wall-clock time in `tz`; a time the clocks skip does not exist.
+fn local(n: NaiveDateTime, s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
+    match tz.from_local_datetime(&n).earliest() {
         Some(t) => Ok(t.with_timezone(&Utc)),
         None => Err(format!(
             "{s} does not exist in {tz}: the clocks skip that hour"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ledger_times_in_every_usual_shape() {
+        let tz = chrono_tz::Europe::Rome;
+        let at = |s| parse_when(s, tz).map(|t| t.to_rfc3339());
+        assert_eq!(at("2026-01-15").unwrap(), "2026-01-14T23:00:00+00:00");
+        assert_eq!(
+            at("2025-03-02T11:20:00+01:00").unwrap(),
+            "2025-03-02T10:20:00+00:00"
+        );
+        assert_eq!(
+            at("2025-03-02T11:20+01:00").unwrap(),
+            "2025-03-02T10:20:00+00:00"
+        );
+        assert_eq!(at("2025-03-02 11:20").unwrap(), "2025-03-02T10:20:00+00:00");
+        assert!(at("02/03/2025").is_err());
+        assert!(at("2026-03-29T02:30")
+            .unwrap_err()
+            .contains("does not exist"));
     }
 }

@@ -178,9 +178,12 @@ fn read_into(
 fn directives(file: FileId, text: &str, md: bool, sink: &mut Sink) -> Vec<&'static Rule> {
     let mut rules = Vec::new();
     let mut found = |body: &str, base: usize, sink: &mut Sink| {
-        let Some(i) = body.find("camplint-disable") else {
+        // Only a comment that is a directive counts, not one that mentions it in prose.
+        let lead = body.len() - body.trim_start().len();
+        if !body[lead..].starts_with("camplint-disable") {
             return;
-        };
+        }
+        let i = lead;
         let after = i + "camplint-disable".len();
         let mut pos = base + after;
         for part in body[after..].split(',') {
@@ -480,4 +483,25 @@ fn discover(root: &Path, config: &Config, config_file: FileId, sink: &mut Sink) 
         out.push((kind, rel));
     }
     (out, bad_names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_comments_that_are_directives_disable_rules() {
+        let mut sink = Sink::default();
+        let md = "<!-- camplint-disable optout/missing -->\n<!-- do not use camplint-disable offer/missing here -->\n";
+        let off = directives(FileId(0), md, true, &mut sink);
+        assert_eq!(
+            off.iter().map(|r| r.code).collect::<Vec<_>>(),
+            ["optout/missing"]
+        );
+        let toml =
+            "# camplint-disable ref/unknown-audience, nope/x\nname = \"# camplint-disable\"\n";
+        let off = directives(FileId(0), toml, false, &mut sink);
+        assert_eq!(off.len(), 1);
+        assert_eq!(sink.as_slice().len(), 1, "the unknown code is a warning");
+    }
 }

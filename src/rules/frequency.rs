@@ -115,12 +115,15 @@ impl Counter {
         }
     }
 
-    /// What one counted send is called.
-    fn noun(self) -> &'static str {
-        match self {
-            Counter::Whatsapp => "WhatsApp marketing messages",
-            Counter::TwitterDm => "marketing DMs",
-            Counter::Twitter => "marketing posts",
+    /// What `n` counted sends are called.
+    fn noun(self, n: u32) -> &'static str {
+        match (self, n == 1) {
+            (Counter::Whatsapp, true) => "WhatsApp marketing message",
+            (Counter::Whatsapp, false) => "WhatsApp marketing messages",
+            (Counter::TwitterDm, true) => "marketing DM",
+            (Counter::TwitterDm, false) => "marketing DMs",
+            (Counter::Twitter, true) => "marketing post",
+            (Counter::Twitter, false) => "marketing posts",
         }
     }
 
@@ -329,7 +332,7 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
         let message = if counter == Counter::Twitter {
             format!(
                 "the account would publish {how_many} {} within {per}, over the cap of {} (a thread counts as one post); first with this send on {when}",
-                counter.noun(),
+                counter.noun(hi),
                 cap_words(cap)
             )
         } else {
@@ -354,7 +357,7 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
             format!(
                 "{n} {}{who} would get {how_many} {} within {per}, over the cap of {}; first with this send on {when}: {names}",
                 if n == 1 { "recipient" } else { "recipients" },
-                counter.noun(),
+                counter.noun(hi),
                 cap_words(cap)
             )
         };
@@ -386,11 +389,16 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
             ) else {
                 continue;
             };
+            let when = if at == first {
+                "at the same time".to_string()
+            } else {
+                format!("less than {per} before")
+            };
             d = d.with_related(
                 oc.file,
                 os.at.span(),
                 format!(
-                    "`{}` sends {} on {}, less than {per} before",
+                    "`{}` sends {} on {}, {when}",
                     oc.id,
                     os.message.get_ref(),
                     format_local(at, tz)

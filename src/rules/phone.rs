@@ -66,7 +66,8 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             continue;
         }
         let text = p.text(csv);
-        for c in &a.contacts {
+        // Most cells are already E.164: skip them before finding their span.
+        for c in a.contacts.iter().filter(|c| needs_report(c.form)) {
             cell(
                 sink,
                 csv,
@@ -83,7 +84,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             continue;
         };
         let text = p.text(l.file);
-        for e in &l.events {
+        for e in l.events.iter().filter(|e| needs_report(e.form)) {
             cell(
                 sink,
                 l.file,
@@ -95,6 +96,14 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             );
         }
     }
+}
+
+/// True for the phone forms these rules report on.
+fn needs_report(form: PhoneForm) -> bool {
+    matches!(
+        form,
+        PhoneForm::NotE164 | PhoneForm::Invalid | PhoneForm::Unreadable
+    )
 }
 
 /// The cell's text as written, without CSV quotes.

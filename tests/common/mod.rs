@@ -57,6 +57,7 @@ pub fn check_paths(name: &str, paths: &[&str]) -> Rendered {
     let style = Style {
         color: false,
         quiet: false,
+        deny_warnings: false,
     };
     let render = |format| {
         let mut out = Vec::new();

@@ -299,6 +299,7 @@ pub fn check_dir(root: &Path, paths: &[&str]) -> Report {
     let style = Style {
         color: false,
         quiet: false,
+        deny_warnings: false,
     };
     let render = |format| {
         let mut out = Vec::new();
