@@ -102,6 +102,17 @@ pub fn explain(err: &toml::de::Error, text: &str) -> Explained {
             format!("wrong type: found {found}, expected {expected}"),
             format!("write {expected} here"),
         )
+    } else if let Some(rest) = raw.strip_prefix("invalid value: ") {
+        // "integer `-1`, expected u32": a value of the right kind but out of range.
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another value"));
+        let expected = plain_type(expected);
+        let found = quoted(found).first().copied().unwrap_or(found).to_string();
+        (
+            format!("{found} is not allowed here: expected {expected}"),
+            format!("write {expected} here"),
+        )
     } else {
         (raw.to_string(), "correct this value".to_string())
     };
@@ -132,6 +143,8 @@ fn plain_type(expected: &str) -> String {
         || e.starts_with("u32")
         || e.starts_with("u64")
     {
+        "a whole number, 0 or more".to_string()
+    } else if e.starts_with('i') && e[1..].chars().all(|c| c.is_ascii_digit()) {
         "a whole number".to_string()
     } else if e.contains("bool") {
         "true or false".to_string()
@@ -196,5 +209,25 @@ mod tests {
         let (syntax, e) = parse::<T>(text).unwrap_err();
         assert!(!syntax);
         assert_eq!(e.message, "missing required key `name`");
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_explained_plainly() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct C {
+            max: u32,
+        }
+        let (_, e) = parse::<C>("max = -1\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "-1 is not allowed here: expected a whole number, 0 or more"
+        );
+        let (_, e) = parse::<C>("max = \"2\"\n").unwrap_err();
+        assert!(
+            e.message.contains("expected a whole number"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -305,9 +305,15 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         let draft_dir = fs::absolute(&p.root, fs::parent(&draft.path));
         let media: Vec<Result<MediaInfo, ProbeError>> = refs
             .iter()
-            .map(|r| match resolve_attachment(&p.root, &draft_dir, &r.path) {
-                Ok(path) => probed.entry(path).or_insert_with_key(|p| probe(p)).clone(),
-                Err(e) => Err(e),
+            .map(|r| {
+                // An empty path would resolve to the draft's own folder.
+                if r.path.trim().is_empty() {
+                    return Err(ProbeError::NotFound);
+                }
+                match resolve_attachment(&p.root, &draft_dir, &r.path) {
+                    Ok(path) => probed.entry(path).or_insert_with_key(|p| probe(p)).clone(),
+                    Err(e) => Err(e),
+                }
             })
             .collect();
         let mut seen = BTreeSet::new();
@@ -348,7 +354,11 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                         rule_of(f.rule),
                         draft.file,
                         span,
-                        format!("attachment `{}`: {}", r.path, f.message),
+                        if r.path.trim().is_empty() {
+                            "an attachment has no file path".to_string()
+                        } else {
+                            format!("attachment `{}`: {}", r.path, f.message)
+                        },
                         f.help,
                     );
                     // Findings that depend on the channel say which campaign sends it there.
