@@ -115,6 +115,35 @@ fn output_that_cannot_be_written_is_exit_2_not_a_panic() {
 }
 
 #[test]
+fn now_changes_only_the_wording_of_help() {
+    let root = fixture("demo").to_string_lossy().into_owned();
+    let run = |now: &str| {
+        let (code, out, _) =
+            camplint(&["check", "--root", &root, "--format", "json", "--now", now]);
+        (
+            code,
+            serde_json::from_str::<serde_json::Value>(&out).unwrap(),
+        )
+    };
+    let (c1, before) = run("2026-11-01T09:00:00+01:00");
+    let (c2, after) = run("2026-12-31T09:00:00+01:00");
+    assert_eq!(c1, c2);
+    let strip = |v: &serde_json::Value| {
+        let mut v = v.clone();
+        for d in v["diagnostics"].as_array_mut().unwrap() {
+            d["help"] = serde_json::Value::Null;
+        }
+        v
+    };
+    assert_eq!(strip(&before), strip(&after));
+    assert!(after.to_string().contains("this send was due before now"));
+    assert!(!before.to_string().contains("this send was due before now"));
+    let (code, _, err) = camplint(&["check", "--root", &root, "--now", "yesterday"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("RFC 3339"), "{err}");
+}
+
+#[test]
 fn exit_codes() {
     let root = |n: &str| fixture(n).to_string_lossy().into_owned();
     assert_eq!(camplint(&["check", "--root", &root("clean")]).0, 0);

@@ -110,7 +110,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
     for g in &cx.coverage.groups {
         for rule in [&MISSING, &WITHDRAWN, &EXPIRED] {
-            if let Some(d) = group_diagnostic(p, g, rule) {
+            if let Some(d) = group_diagnostic(p, g, rule, cx.now) {
                 sink.push(d);
             }
         }
@@ -191,7 +191,12 @@ fn when(p: &Project, g: &Group, first: u32) -> String {
     }
 }
 
-fn group_diagnostic(p: &Project, g: &Group, rule: &'static super::Rule) -> Option<Diagnostic> {
+fn group_diagnostic(
+    p: &Project,
+    g: &Group,
+    rule: &'static super::Rule,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<Diagnostic> {
     let found: Vec<&Finding> = g
         .findings
         .iter()
@@ -291,6 +296,14 @@ fn group_diagnostic(p: &Project, g: &Group, rule: &'static super::Rule) -> Optio
             format!("ask them to confirm and record the new grant in {ledger}, or remove them from {csv_path}"),
         )
     };
+    // A send already due (by the clock, or by --now) may have gone out: say so, since
+    // it changes what the marketer must do.
+    if g.instants.get(first as usize).is_some_and(|&t| t <= now) {
+        help.push_str(&format!(
+            "; this send was due before now ({}): if it went out, they were messaged without valid consent",
+            format_local(now, p.config.timezone)
+        ));
+    }
     if affected > EXAMPLES {
         help.push_str(&format!(
             " (`camplint consent --campaign {}` lists all {affected})",
