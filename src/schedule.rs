@@ -710,9 +710,13 @@ pub fn expand(
                 .map(|local| resolve_local_strict(local, tz, Some(k + 1)))
                 .transpose()?
         };
-        // TOML cannot write dates past 9999, so later sends are surely a mistake.
+        // TOML cannot write dates past 9999: with an `until` (itself at most 9999) the
+        // repeat is simply over; with a `count` the later sends cannot be written.
         let Some(next) = next.filter(|n| local_wall(*n, tz).year() <= 9999) else {
-            return Err(ScheduleError::BeyondYear9999 { every });
+            if matches!(end, End::Count(_)) {
+                return Err(ScheduleError::BeyondYear9999 { every });
+            }
+            break;
         };
         let within = match end {
             End::Count(_) => true,
@@ -1323,5 +1327,23 @@ mod tests {
             format_local(utc("2026-07-01T08:00:30Z"), Rome),
             "2026-07-01 10:00:30 CEST"
         );
+    }
+
+    #[test]
+    fn a_repeat_until_the_last_writable_day_ends_there() {
+        let r = Repeat {
+            every: span("1y"),
+            until: Some(dt("9999-12-31")),
+            count: None,
+        };
+        let got = expand_send(&dt("9999-12-31T23:59:59"), Rome, Some(&r));
+        assert_eq!(got.map(|v| v.len()), Ok(1));
+        let r = Repeat {
+            every: span("1y"),
+            until: None,
+            count: Some(2),
+        };
+        let got = expand_send(&dt("9999-12-31T23:59:59"), Rome, Some(&r));
+        assert!(matches!(got, Err(ScheduleError::BeyondYear9999 { .. })));
     }
 }
