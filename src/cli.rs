@@ -152,14 +152,9 @@ pub struct ConsentArgs {
 }
 
 fn consent(args: ConsentArgs) -> ExitCode {
-    let root = match check::resolve_root(args.root.as_deref(), &[]) {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
     // Load problems are `check`'s to report; the report lists what could be read.
-    let mut sink = crate::diagnostic::Sink::default();
-    let project = match crate::project::load(&root, &mut sink) {
-        Ok(p) => p,
+    let (project, mut sink) = match load(args.root.as_deref(), &[]) {
+        Ok(x) => x,
         Err(e) => return fail(e),
     };
     let plan = crate::plan::Plan::build(&project, &mut sink);
@@ -207,6 +202,18 @@ fn emit(text: &str) -> Result<(), ExitCode> {
         }
         _ => Ok(()),
     }
+}
+
+/// Finds the root as `check` does and loads the project, for the commands that read
+/// one; the load's own findings are `check`'s to report and come back unprinted.
+fn load(
+    root: Option<&std::path::Path>,
+    paths: &[PathBuf],
+) -> Result<(crate::project::Project, crate::diagnostic::Sink), LoadError> {
+    let root = check::resolve_root(root, paths)?;
+    let mut sink = crate::diagnostic::Sink::default();
+    let project = crate::project::load(&root, &mut sink)?;
+    Ok((project, sink))
 }
 
 /// Prints an exit-2 problem to stderr.
@@ -274,12 +281,7 @@ fn schedule(args: ScheduleArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let loaded = check::resolve_root(args.root.as_deref(), &[]).and_then(|root| {
-        let mut sink = crate::diagnostic::Sink::default();
-        let project = crate::project::load(&root, &mut sink)?;
-        Ok((project, sink))
-    });
-    let (project, mut sink) = match loaded {
+    let (project, mut sink) = match load(args.root.as_deref(), &[]) {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
@@ -298,13 +300,8 @@ fn schedule(args: ScheduleArgs) -> ExitCode {
 }
 
 fn render(args: RenderArgs) -> ExitCode {
-    let root = match check::resolve_root(args.root.as_deref(), std::slice::from_ref(&args.file)) {
-        Ok(r) => r,
-        Err(e) => return fail(e),
-    };
-    let mut sink = crate::diagnostic::Sink::default();
-    let project = match crate::project::load(&root, &mut sink) {
-        Ok(p) => p,
+    let (project, _) = match load(args.root.as_deref(), std::slice::from_ref(&args.file)) {
+        Ok(x) => x,
         Err(e) => return fail(e),
     };
     let abs = std::fs::canonicalize(&args.file).unwrap_or_else(|_| args.file.clone());
