@@ -7,8 +7,12 @@ use crate::diagnostic::Diagnostic;
 use crate::project::Project;
 use crate::source::LineCol;
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod short;
 
 /// The `--format` values.
@@ -20,6 +24,14 @@ pub enum Format {
     Short,
     /// The JSON document of SPEC 3.2.
     Json,
+    /// A SARIF 2.1.0 log, for code scanning dashboards and editors.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request's files.
+    Github,
+    /// A GitLab Code Quality report, shown in merge requests.
+    Gitlab,
+    /// JUnit XML, for CI test report views.
+    Junit,
 }
 
 /// How `human` output should look.
@@ -50,6 +62,10 @@ pub fn write(report: &Report, format: Format, style: Style, out: &mut dyn Write)
         Format::Human => human::write(report, style, out),
         Format::Short => short::write(report, style, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, style, out),
+        Format::Gitlab => gitlab::write(report, out),
+        Format::Junit => junit::write(report, out),
     }
 }
 

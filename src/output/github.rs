@@ -1,0 +1,87 @@
+//! `--format github`: GitHub Actions workflow commands, one line per finding, which the
+//! runner turns into annotations on the pull request's files.
+
+use std::io::{self, Write};
+
+use super::Style;
+use crate::check::Report;
+use crate::diagnostic::Severity;
+
+/// Escapes a command's message: the runner reads `%`, CR and LF as percent escapes.
+pub fn escape_data(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a property value: as [`escape_data`], plus `:` and `,`, which separate
+/// properties and end the property list.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Writes `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::MESSAGE` lines;
+/// warnings are `::warning`, infos `::notice`. Like `short`, it prints only what fails
+/// the run under `--quiet`.
+pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    let p = &report.project;
+    for d in &report.diagnostics {
+        if !style.shows(d.severity) {
+            continue;
+        }
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let (start, end) = super::positions(p, d);
+        // The annotation shows only the message, so the help and the related places
+        // (the CSV rows of the recipients affected) follow it on their own lines.
+        let mut message = d.message.clone();
+        if !d.help.is_empty() {
+            message.push_str("\nhelp: ");
+            message.push_str(&d.help);
+        }
+        for r in &d.related {
+            let src = p.sources.get(r.file);
+            let at = src.line_col(r.span.start);
+            message.push_str(&format!(
+                "\n{}:{}:{}: {}",
+                src.path, at.line, at.column, r.message
+            ));
+        }
+        writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            escape_property(&p.sources.get(d.file).path),
+            start.line,
+            start.column,
+            end.line,
+            end.column,
+            escape_property(d.rule.code),
+            escape_data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_data, escape_property};
+
+    #[test]
+    fn escapes_what_the_runner_would_read_as_syntax() {
+        assert_eq!(
+            escape_data("50% off\r\nnow: a, b"),
+            "50%25 off%0D%0Anow: a, b"
+        );
+        assert_eq!(escape_property("a,b:c%\n"), "a%2Cb%3Ac%25%0A");
+    }
+}
