@@ -4,8 +4,9 @@
 //!
 //! The ledger is indexed once into a vector sorted by (channel, purpose, contact, time),
 //! so one contact's history for one channel and purpose is a contiguous slice found by
-//! binary search; each send entry sorts its recipients by contact and walks that index
-//! forward. Nothing is parsed again and nothing is allocated per contact.
+//! binary search; audience rows are sorted by contact once and each campaign walks them
+//! and that index forward together. Nothing is parsed again and nothing is allocated
+//! per contact.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -91,11 +92,19 @@ impl LedgerIndex {
 /// returns the history and the position to continue from for a larger contact.
 pub fn history(slice: &[Entry], from: usize, contact: ContactKey) -> (&[Entry], usize) {
     let rest = slice.get(from..).unwrap_or(&[]);
-    let start = rest.partition_point(|e| e.contact < contact);
+    // Callers walk contacts in order and most have a history, so it usually starts
+    // within a few entries: look there before searching the whole rest.
+    let start = match rest.iter().take(8).position(|e| e.contact >= contact) {
+        Some(near) => near,
+        None => rest.partition_point(|e| e.contact < contact),
+    };
+    // A history is a handful of events.
     let len = rest
         .get(start..)
         .unwrap_or(&[])
-        .partition_point(|e| e.contact <= contact);
+        .iter()
+        .take_while(|e| e.contact == contact)
+        .count();
     let hist = rest.get(start..start + len).unwrap_or(&[]);
     (hist, from + start + len)
 }
@@ -179,6 +188,25 @@ pub fn verdict(
     }
 }
 
+/// Where a ledger event is, kept in findings instead of a copy of its [`Entry`] (there
+/// can be millions of findings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef {
+    /// Index of the ledger in `Project::ledgers`.
+    pub ledger: u32,
+    /// Index of the event in that ledger.
+    pub event: u32,
+}
+
+impl EventRef {
+    fn of(e: Entry) -> EventRef {
+        EventRef {
+            ledger: e.ledger,
+            event: e.event,
+        }
+    }
+}
+
 /// A recipient of one (send, audience) that is not covered at some instant of the send.
 #[derive(Debug, Clone, Copy)]
 pub struct Finding {
@@ -189,7 +217,7 @@ pub struct Finding {
     /// Index into the group's instants: the first instant with this problem.
     pub instant: u32,
     /// The ledger event that decided it, when there is one.
-    pub event: Option<Entry>,
+    pub event: Option<EventRef>,
 }
 
 /// Coverage of one audience by one `[[sends]]` entry over all its instants.
@@ -245,12 +273,16 @@ impl Coverage {
 }
 
 /// [`Coverage::compute`] with a ready index (for benchmarks).
+///
+/// Every audience row is sorted by contact once; each campaign then walks that list
+/// once, filtered to its audiences, looks up each recipient's history once and decides
+/// every instant of every send entry from it. The cost is (rows × campaigns) walking
+/// plus (recipients × instants) verdicts, with no per-campaign sort or copy.
 pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Coverage {
     let tz: Tz = project.config.timezone;
     let max_age: Span = project.config.consent_max_age;
     let require_source = project.config.require_source;
     let mut out = Coverage::default();
-    let mut everyone: Vec<ContactKey> = Vec::new();
 
     // Instants per send entry, in time order (the plan is sorted by time).
     let mut instants: Vec<Vec<Vec<DateTime<Utc>>>> = project
@@ -264,7 +296,22 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
         }
     }
 
-    let mut members: Vec<(ContactKey, u32, u32)> = Vec::new();
+    // (contact, audience, row) for every row with a key. Sorted this way, one contact's
+    // rows are adjacent and its first row in each audience comes first.
+    let mut rows: Vec<(ContactKey, u32, u32)> = Vec::new();
+    for (ai, a) in project.audiences.iter().enumerate() {
+        for (i, contact) in a.contacts.iter().enumerate() {
+            if let Some(key) = contact.key {
+                rows.push((key, ai as u32, i as u32));
+            }
+        }
+    }
+    rows.sort_unstable();
+
+    // Audiences some counted campaign reaches, for the distinct recipients.
+    let mut counted = vec![false; project.audiences.len()];
+    // Slot of each audience in the current campaign's groups (`None`: not in it).
+    let mut slot_of: Vec<Option<u32>> = vec![None; project.audiences.len()];
     for (ci, c) in project.campaigns.iter().enumerate() {
         let channel = *c.channel.get_ref();
         let Some(consent_channel) = channel.consent_channel() else {
@@ -287,38 +334,23 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
         if audiences.is_empty() {
             continue;
         }
-        members.clear();
-        for (slot, &ai) in audiences.iter().enumerate() {
-            let Some(a) = project.audiences.get(ai) else {
-                continue;
-            };
-            for (i, contact) in a.contacts.iter().enumerate() {
-                if let Some(key) = contact.key {
-                    members.push((key, slot as u32, i as u32));
-                }
-            }
-        }
-        members.sort_unstable();
-        let main = index.slice(consent_channel, purpose);
-        let service = if purpose == Purpose::Marketing {
-            index.slice(consent_channel, Purpose::Service)
-        } else {
-            &[]
-        };
-        for (si, _) in c.sends.iter().enumerate() {
+        // The send entries that could be scheduled (the others are reported elsewhere),
+        // with each instant's max_age cutoff and the index of its first group.
+        let mut sends: Vec<(&[DateTime<Utc>], Vec<DateTime<Utc>>, usize)> = Vec::new();
+        for si in 0..c.sends.len() {
             let times = instants
                 .get(ci)
                 .and_then(|c| c.get(si))
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             if times.is_empty() {
-                continue; // the send could not be scheduled; reported elsewhere
+                continue;
             }
-            let cutoffs: Vec<DateTime<Utc>> = times
+            let cutoffs = times
                 .iter()
                 .map(|&t| max_age.subtract_from_utc(t, tz))
                 .collect();
-            let first_group = out.groups.len();
+            sends.push((times, cutoffs, out.groups.len()));
             out.groups.extend(audiences.iter().map(|&ai| Group {
                 campaign: ci,
                 send: si,
@@ -329,40 +361,71 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                 pairs: 0,
                 findings: Vec::new(),
             }));
-            let (mut pos, mut spos) = (0usize, 0usize);
-            let mut i = 0;
-            while let Some(&(key, _, _)) = members.get(i) {
-                let end = i + members
-                    .get(i..)
-                    .unwrap_or(&[])
-                    .partition_point(|m| m.0 == key);
-                let (hist, next) = history(main, pos, key);
-                pos = next;
-                let (shist, snext) = history(service, spos, key);
-                spos = snext;
+        }
+        if sends.is_empty() {
+            continue;
+        }
+        for (slot, &ai) in audiences.iter().enumerate() {
+            if let Some(s) = slot_of.get_mut(ai) {
+                *s = Some(slot as u32);
+            }
+            if let Some(x) = counted.get_mut(ai) {
+                *x = true;
+            }
+        }
+        let main = index.slice(consent_channel, purpose);
+        let service = if purpose == Purpose::Marketing {
+            index.slice(consent_channel, Purpose::Service)
+        } else {
+            &[]
+        };
+        let (mut pos, mut spos) = (0usize, 0usize);
+        let mut i = 0;
+        while let Some(&(key, _, _)) = rows.get(i) {
+            let run = rows
+                .get(i..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|m| m.0 == key)
+                .count();
+            let mine = rows.get(i..i + run).unwrap_or(&[]);
+            i += run;
+            let slot = |audience: u32| slot_of.get(audience as usize).copied().flatten();
+            if !mine.iter().any(|m| slot(m.1).is_some()) {
+                continue; // not a recipient of this campaign
+            }
+            let (hist, next) = history(main, pos, key);
+            pos = next;
+            let (shist, snext) = history(service, spos, key);
+            spos = snext;
+            for (times, cutoffs, first_group) in &sends {
                 // First instant and deciding event per problem, on the stack.
-                let mut seen: [Option<(u32, Option<Entry>)>; 5] = [None; 5];
+                let mut seen: [Option<(u32, Option<EventRef>)>; 5] = [None; 5];
                 let mut covered = 0u64;
-                for (k, (&t, &cutoff)) in times.iter().zip(&cutoffs).enumerate() {
+                for (k, (&t, &cutoff)) in times.iter().zip(cutoffs).enumerate() {
                     match verdict(hist, shist, t, cutoff, require_source) {
                         Verdict::Covered => covered += 1,
                         Verdict::Not(p, e) => {
                             let s = &mut seen[p.slot()];
                             if s.is_none() {
-                                *s = Some((k as u32, e));
+                                *s = Some((k as u32, e.map(EventRef::of)));
                             }
                         }
                     }
                 }
                 out.pairs += times.len() as u64;
                 out.covered_pairs += covered;
-                // Each audience holding this contact: its first row only.
-                let mut last_slot = u32::MAX;
-                for &(_, slot, row) in members.get(i..end).unwrap_or(&[]) {
-                    if slot == last_slot {
+                // Each audience holding this contact: its first row only (rows of one
+                // audience are adjacent and in row order).
+                let mut last = u32::MAX;
+                for &(_, audience, row) in mine {
+                    if audience == last {
                         continue;
                     }
-                    last_slot = slot;
+                    last = audience;
+                    let Some(slot) = slot(audience) else {
+                        continue;
+                    };
                     let Some(g) = out.groups.get_mut(first_group + slot as usize) else {
                         continue;
                     };
@@ -380,23 +443,26 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                         }
                     }
                 }
-                i = end;
-            }
-            for g in out.groups.get_mut(first_group..).unwrap_or(&mut []) {
-                g.findings.sort_by_key(|f| (f.contact, f.problem));
             }
         }
-        // A campaign's recipients count once it has at least one scheduled instant.
-        if instants
-            .get(ci)
-            .is_some_and(|v| v.iter().any(|x| !x.is_empty()))
-        {
-            everyone.extend(members.iter().map(|m| m.0));
+        for &ai in &audiences {
+            if let Some(s) = slot_of.get_mut(ai) {
+                *s = None;
+            }
+        }
+        let first = sends.first().map_or(out.groups.len(), |s| s.2);
+        for g in out.groups.get_mut(first..).unwrap_or(&mut []) {
+            g.findings.sort_by_key(|f| (f.contact, f.problem));
         }
     }
-    everyone.sort_unstable();
-    everyone.dedup();
-    out.recipients = everyone.len();
+    // Distinct recipients: contacts with a row in an audience of a counted campaign.
+    let mut last = None;
+    for &(key, audience, _) in &rows {
+        if last != Some(key) && counted.get(audience as usize).copied().unwrap_or(false) {
+            out.recipients += 1;
+            last = Some(key);
+        }
+    }
     out
 }
 
