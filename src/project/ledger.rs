@@ -3,11 +3,10 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::contact::{self, ContactKey, Handles, PhoneForm};
+use super::contact::{ContactKey, Handles, PhoneForm, PhoneReader};
 use super::csv_table::{field_span, open};
 use crate::channel::{ConsentChannel, Purpose};
 use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::Region;
 use crate::rules::parse::CSV;
 use crate::source::FileId;
 
@@ -66,7 +65,7 @@ pub fn load(
     file: FileId,
     text: &str,
     tz: Tz,
-    region: Region,
+    phones: &mut PhoneReader,
     handles: &mut Handles,
     sink: &mut Sink,
 ) -> Ledger {
@@ -162,9 +161,7 @@ pub fn load(
         };
         let raw = cell(c_contact);
         let (key, form) = match channel {
-            ConsentChannel::Whatsapp => {
-                contact::read_phone(row.record.get(c_contact).unwrap_or(""), region)
-            }
+            ConsentChannel::Whatsapp => phones.read(row.record.get(c_contact).unwrap_or("")),
             ConsentChannel::TwitterDm if super::audience::is_handle(raw) => (
                 Some(ContactKey::Handle(handles.intern(raw))),
                 PhoneForm::NotPhone,
