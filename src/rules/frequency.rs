@@ -211,25 +211,38 @@ struct Membership {
 
 /// Groups the recipients of the counted campaigns by the audiences they are in.
 fn memberships(p: &Project, counter: Counter, audiences: &BTreeSet<usize>) -> Vec<Membership> {
-    let mut member_of: BTreeMap<ContactKey, Vec<usize>> = BTreeMap::new();
+    // (person, audience) pairs sorted once: each person's audiences are then adjacent
+    // and in index order, without a map entry and a vector per person.
+    let mut pairs: Vec<(ContactKey, usize)> = Vec::new();
     for &ai in audiences {
         let Some(a) = p.audiences.get(ai) else {
             continue;
         };
-        for key in a.contacts.iter().filter_map(|c| c.key) {
-            if !counter.reaches(key) {
-                continue;
-            }
-            let list = member_of.entry(key).or_default();
-            // Audiences are visited in index order, so a duplicate row is the last entry.
-            if list.last() != Some(&ai) {
-                list.push(ai);
+        pairs.extend(
+            a.contacts
+                .iter()
+                .filter_map(|c| c.key)
+                .filter(|&key| counter.reaches(key))
+                .map(|key| (key, ai)),
+        );
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut by_set: BTreeMap<Vec<usize>, Vec<ContactKey>> = BTreeMap::new();
+    let mut set: Vec<usize> = Vec::new();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(key, _)) = run.first() else {
+            continue;
+        };
+        set.clear();
+        set.extend(run.iter().map(|&(_, ai)| ai));
+        // People come in key order, so each group's list stays sorted.
+        match by_set.get_mut(set.as_slice()) {
+            Some(keys) => keys.push(key),
+            None => {
+                by_set.insert(set.clone(), vec![key]);
             }
         }
-    }
-    let mut by_set: BTreeMap<Vec<usize>, Vec<ContactKey>> = BTreeMap::new();
-    for (key, set) in member_of {
-        by_set.entry(set).or_default().push(key);
     }
     by_set
         .into_iter()
@@ -336,13 +349,17 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
                 cap_words(cap)
             )
         } else {
-            let mut keys: Vec<ContactKey> = f
+            // Everyone is in exactly one group and each group's list is sorted, so the
+            // first names overall are among the first names of each group: no need to
+            // gather and sort up to every recipient.
+            let mut first: Vec<ContactKey> = f
                 .groups
                 .iter()
                 .filter_map(|&g| groups.get(g))
-                .flat_map(|g| g.keys.iter().copied())
+                .flat_map(|g| g.keys.iter().take(NAMED).copied())
                 .collect();
-            keys.sort_unstable();
+            first.sort_unstable();
+            first.truncate(NAMED);
             let sets: BTreeSet<&[usize]> = f
                 .groups
                 .iter()
@@ -352,8 +369,13 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
                 Some(set) if sets.len() == 1 => audience_phrase(p, set),
                 _ => String::new(),
             };
-            let n = keys.len();
-            let names = name_list(p, &keys);
+            let n: usize = f
+                .groups
+                .iter()
+                .filter_map(|&g| groups.get(g))
+                .map(|g| g.keys.len())
+                .sum();
+            let names = name_list(p, &first, n);
             format!(
                 "{n} {}{who} would get {how_many} {} within {per}, over the cap of {}; first with this send on {when}: {names}",
                 if n == 1 { "recipient" } else { "recipients" },
@@ -424,15 +446,15 @@ fn audience_phrase(p: &Project, set: &[usize]) -> String {
     }
 }
 
-/// The first few recipients, then how many more.
-fn name_list(p: &Project, keys: &[ContactKey]) -> String {
-    let mut out: Vec<String> = keys
+/// The first few of `total` recipients, then how many more.
+fn name_list(p: &Project, first: &[ContactKey], total: usize) -> String {
+    let mut out: Vec<String> = first
         .iter()
         .take(NAMED)
         .map(|&k| contact::display(k, &p.handles))
         .collect();
-    if keys.len() > NAMED {
-        out.push(format!("and {} more", keys.len() - NAMED));
+    if total > NAMED {
+        out.push(format!("and {} more", total - NAMED));
     }
     out.join(", ")
 }
@@ -486,6 +508,7 @@ fn quiet_hours(cx: &Context<'_>, sink: &mut Sink) {
             e.3.extend(ids);
         }
     }
+    let mut people: BTreeMap<BTreeSet<String>, usize> = BTreeMap::new();
     for ((ci, si, _), (first, quiet_count, tz, ids)) in found {
         let (Some(c), Some(s)) = (
             p.campaigns.get(ci),
@@ -508,16 +531,21 @@ fn quiet_hours(cx: &Context<'_>, sink: &mut Sink) {
         } else {
             "whatsapp"
         };
-        let people: BTreeSet<ContactKey> = ids
-            .iter()
-            .filter_map(|i| p.audience(i))
-            .flat_map(|a| a.contacts.iter().filter_map(|c| c.key))
-            .collect();
         let whom = if ids.is_empty() {
             String::new()
         } else {
             let list: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
-            let n = people.len();
+            // Many sends share an audience set: count its distinct people once.
+            let n = *people.entry(ids.clone()).or_insert_with(|| {
+                let mut keys: Vec<ContactKey> = ids
+                    .iter()
+                    .filter_map(|i| p.audience(i))
+                    .flat_map(|a| a.contacts.iter().filter_map(|c| c.key))
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys.len()
+            });
             format!(
                 " for the {n} {} of {}",
                 if n == 1 { "recipient" } else { "recipients" },
