@@ -272,6 +272,16 @@ impl Coverage {
     }
 }
 
+/// One scheduled send entry of the campaign being decided.
+struct SendTimes<'a> {
+    /// Its instants, in time order.
+    times: &'a [DateTime<Utc>],
+    /// Each instant minus `consent.max_age`.
+    cutoffs: Vec<DateTime<Utc>>,
+    /// Index in `Coverage::groups` of its first audience's group.
+    first_group: usize,
+}
+
 /// [`Coverage::compute`] with a ready index (for benchmarks).
 ///
 /// Every audience row is sorted by contact once; each campaign then walks that list
@@ -336,7 +346,7 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
         }
         // The send entries that could be scheduled (the others are reported elsewhere),
         // with each instant's max_age cutoff and the index of its first group.
-        let mut sends: Vec<(&[DateTime<Utc>], Vec<DateTime<Utc>>, usize)> = Vec::new();
+        let mut sends: Vec<SendTimes> = Vec::new();
         for si in 0..c.sends.len() {
             let times = instants
                 .get(ci)
@@ -350,7 +360,11 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                 .iter()
                 .map(|&t| max_age.subtract_from_utc(t, tz))
                 .collect();
-            sends.push((times, cutoffs, out.groups.len()));
+            sends.push(SendTimes {
+                times,
+                cutoffs,
+                first_group: out.groups.len(),
+            });
             out.groups.extend(audiences.iter().map(|&ai| Group {
                 campaign: ci,
                 send: si,
@@ -398,7 +412,12 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
             pos = next;
             let (shist, snext) = history(service, spos, key);
             spos = snext;
-            for (times, cutoffs, first_group) in &sends {
+            for SendTimes {
+                times,
+                cutoffs,
+                first_group,
+            } in &sends
+            {
                 // First instant and deciding event per problem, on the stack.
                 let mut seen: [Option<(u32, Option<EventRef>)>; 5] = [None; 5];
                 let mut covered = 0u64;
@@ -450,7 +469,7 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                 *s = None;
             }
         }
-        let first = sends.first().map_or(out.groups.len(), |s| s.2);
+        let first = sends.first().map_or(out.groups.len(), |s| s.first_group);
         for g in out.groups.get_mut(first..).unwrap_or(&mut []) {
             g.findings.sort_by_key(|f| (f.contact, f.problem));
         }
