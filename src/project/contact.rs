@@ -34,19 +34,33 @@ pub enum PhoneForm {
 pub struct Handles {
     ids: HashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    // The folded form of the handle being looked up, reused so a handle seen before
+    // costs no allocation.
+    scratch: String,
 }
 
 impl Handles {
     /// The id of a handle, case-folded, `@` added when missing.
     pub fn intern(&mut self, raw: &str) -> u32 {
         let raw = raw.trim();
-        let folded = format!("@{}", raw.trim_start_matches('@').to_lowercase());
-        if let Some(&id) = self.ids.get(folded.as_str()) {
+        self.scratch.clear();
+        self.scratch.push('@');
+        let name = raw.trim_start_matches('@');
+        if name.is_ascii() {
+            // Callers pass checked handles, which are ASCII: fold without allocating.
+            self.scratch
+                .extend(name.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            // Full Unicode folding (final sigma and all), as `to_lowercase` does it.
+            self.scratch.push_str(&name.to_lowercase());
+        }
+        if let Some(&id) = self.ids.get(self.scratch.as_str()) {
             return id;
         }
         let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(folded.clone().into_boxed_str());
-        self.ids.insert(folded.into_boxed_str(), id);
+        let folded: Box<str> = self.scratch.as_str().into();
+        self.names.push(folded.clone());
+        self.ids.insert(folded, id);
         id
     }
 
