@@ -8,12 +8,14 @@
 //! and that index forward together. Nothing is parsed again and nothing is allocated
 //! per contact.
 
+use std::num::NonZeroU32;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::channel::{ConsentChannel, Purpose};
 use crate::plan::Plan;
-use crate::project::{Action, ConsentEvent, ContactKey, Project};
+use crate::project::{Action, ConsentEvent, ContactKey, Ledger, Project};
 use crate::schedule::Span;
 
 /// One ledger event in the index. Field order is the sort order.
@@ -188,22 +190,35 @@ pub fn verdict(
     }
 }
 
-/// Where a ledger event is, kept in findings instead of a copy of its [`Entry`] (there
-/// can be millions of findings).
+/// Which ledger event decided a finding: its position among the events of all ledgers
+/// taken in order, plus one. Four bytes (with `Option` free) rather than a copy of its
+/// [`Entry`], because there can be millions of findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EventRef {
-    /// Index of the ledger in `Project::ledgers`.
-    pub ledger: u32,
-    /// Index of the event in that ledger.
-    pub event: u32,
-}
+pub struct EventRef(NonZeroU32);
 
 impl EventRef {
-    fn of(e: Entry) -> EventRef {
-        EventRef {
-            ledger: e.ledger,
-            event: e.event,
+    /// The reference to event `event` of ledger `ledger`, given each ledger's number of
+    /// events before it (`offsets`); `None` past `u32` (not reachable: events are
+    /// numbered in `u32`).
+    fn new(offsets: &[u32], ledger: u32, event: u32) -> Option<EventRef> {
+        let before = *offsets.get(ledger as usize)?;
+        before
+            .checked_add(event)?
+            .checked_add(1)
+            .and_then(NonZeroU32::new)
+            .map(EventRef)
+    }
+
+    /// The ledger and event this refers to.
+    pub fn locate(self, ledgers: &[Ledger]) -> Option<(&Ledger, &ConsentEvent)> {
+        let mut n = (self.0.get() - 1) as usize;
+        for l in ledgers {
+            match l.events.get(n) {
+                Some(e) => return Some((l, e)),
+                None => n -= l.events.len(),
+            }
         }
+        None
     }
 }
 
@@ -305,6 +320,17 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
             v.push(o.at);
         }
     }
+
+    // Events before each ledger, to number events across ledgers for `EventRef`.
+    let offsets: Vec<u32> = project
+        .ledgers
+        .iter()
+        .scan(0u32, |before, l| {
+            let here = *before;
+            *before = before.saturating_add(u32::try_from(l.events.len()).unwrap_or(u32::MAX));
+            Some(here)
+        })
+        .collect();
 
     // (contact, audience, row) for every row with a key. Sorted this way, one contact's
     // rows are adjacent and its first row in each audience comes first.
@@ -427,7 +453,9 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                         Verdict::Not(p, e) => {
                             let s = &mut seen[p.slot()];
                             if s.is_none() {
-                                *s = Some((k as u32, e.map(EventRef::of)));
+                                let event =
+                                    e.and_then(|e| EventRef::new(&offsets, e.ledger, e.event));
+                                *s = Some((k as u32, event));
                             }
                         }
                     }
@@ -625,6 +653,28 @@ mod tests {
         assert_eq!(problem(decide(&events, send)), Some(Problem::Withdrawn));
         let events = [ev(M, W, t, false), ev(M, G, t, true)];
         assert_eq!(problem(decide(&events, send)), None);
+    }
+
+    #[test]
+    fn event_refs_number_events_across_ledgers() {
+        let t = at(2026, 1, 1, 0, 0);
+        let ledger = |n: u32| Ledger {
+            file: crate::source::FileId(n),
+            columns: [None; 6],
+            events: (0..n).map(|_| ev(M, G, t, true)).collect(),
+        };
+        let ledgers = [ledger(2), ledger(0), ledger(3)];
+        let offsets = [0, 2, 2];
+        let found = |l: u32, e: u32| {
+            EventRef::new(&offsets, l, e)
+                .and_then(|r| r.locate(&ledgers))
+                .map(|(l, e)| (l.file.0, l.events.iter().position(|x| std::ptr::eq(x, e))))
+        };
+        assert_eq!(found(0, 1), Some((2, Some(1))));
+        assert_eq!(found(2, 0), Some((3, Some(0))));
+        assert_eq!(found(2, 2), Some((3, Some(2))));
+        assert_eq!(found(2, 3), None);
+        assert_eq!(found(3, 0), None);
     }
 
     #[test]

@@ -154,11 +154,7 @@ pub fn detail(p: &Project, f: &Finding) -> String {
     let Some(r) = f.event else {
         return "no grant in the consent ledger".to_string();
     };
-    let Some((l, e)) = p
-        .ledgers
-        .get(r.ledger as usize)
-        .and_then(|l| l.events.get(r.event as usize).map(|e| (l, e)))
-    else {
+    let Some((l, e)) = r.locate(&p.ledgers) else {
         return "no grant in the consent ledger".to_string();
     };
     let day = crate::schedule::local_wall(e.at, tz).date();
