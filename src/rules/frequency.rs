@@ -4,7 +4,8 @@
 //! Caps are counted over the whole plan, every campaign and past sends included. A
 //! person's timeline depends only on which audiences they are in, so recipients are
 //! grouped by that membership and each group's timeline is counted once: the cost is
-//! (distinct memberships × sends), not (contacts × sends).
+//! (distinct memberships × sends), not (contacts × sends), and each send's window start
+//! is computed once per cap, not once per membership.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Sink};
 use crate::plan::Occurrence;
 use crate::project::{contact, ContactKey, Project};
 use crate::schedule::{format_local, Span, Unit};
-use crate::window::{cap_violations, in_quiet_hours, Cap};
+use crate::window::{cap_violations_with_starts, in_quiet_hours, Cap};
 
 declare_rule! {
     /// ## What it does
@@ -297,30 +298,52 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
         let used: BTreeSet<usize> = reach.iter().flatten().copied().collect();
         memberships(p, counter, &used)
     };
+    // Each group's timeline is a subset of the plan: compute every send's window start
+    // once per cap (a time-zone calculation), not once per group.
+    let starts: Vec<Vec<DateTime<Utc>>> = caps
+        .iter()
+        .map(|cap| {
+            cx.plan
+                .occurrences
+                .iter()
+                .map(|o| cap.per.subtract_from_utc(o.at, tz))
+                .collect()
+        })
+        .collect();
     let mut findings: BTreeMap<(usize, usize, usize), Finding> = BTreeMap::new();
     for (gi, group) in groups.iter().enumerate() {
-        let timeline: Vec<(DateTime<Utc>, Occurrence)> = cx
+        // (instant, (index in the plan, occurrence)).
+        let timeline: Vec<(DateTime<Utc>, (usize, Occurrence))> = cx
             .plan
             .occurrences
             .iter()
-            .filter(|o| counted.get(o.campaign).copied().unwrap_or(false))
-            .filter(|o| {
+            .enumerate()
+            .filter(|(_, o)| counted.get(o.campaign).copied().unwrap_or(false))
+            .filter(|(_, o)| {
                 counter == Counter::Twitter
                     || reach
                         .get(o.campaign)
                         .is_some_and(|r| r.iter().any(|a| group.audiences.binary_search(a).is_ok()))
             })
-            .map(|o| (o.at, *o))
+            .map(|(oi, o)| (o.at, (oi, *o)))
             .collect();
         for (ki, cap) in caps.iter().enumerate() {
-            for v in cap_violations(&timeline, cap, tz) {
-                let own = (v.send.campaign, v.send.send);
+            let start = |i: usize, t: DateTime<Utc>| {
+                timeline
+                    .get(i)
+                    .and_then(|&(_, (oi, _))| starts.get(ki).and_then(|s| s.get(oi)))
+                    .copied()
+                    .unwrap_or_else(|| cap.per.subtract_from_utc(t, tz))
+            };
+            for v in cap_violations_with_starts(&timeline, cap.max, start) {
+                let (_, send) = v.send;
+                let own = (send.campaign, send.send);
                 let f = findings.entry((own.0, own.1, ki)).or_default();
-                f.record(gi, v.send.at, v.count);
-                for o in timeline.get(v.window.clone()).unwrap_or_default() {
-                    let entry = (o.1.campaign, o.1.send);
+                f.record(gi, send.at, v.count);
+                for (at, (_, o)) in timeline.get(v.window.clone()).unwrap_or_default() {
+                    let entry = (o.campaign, o.send);
                     if entry != own {
-                        f.relate(entry, o.0);
+                        f.relate(entry, *at);
                     }
                 }
             }
