@@ -1,6 +1,7 @@
 //! One run of `camplint check`: load, run every rule, apply severities and suppressions,
 //! keep what the user asked to see, sort.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -9,6 +10,7 @@ use serde::Serialize;
 use crate::diagnostic::{Diagnostic, Level, Severity, Sink};
 use crate::project::{self, LoadError, Project};
 use crate::rules::{self, Context};
+use crate::source::FileId;
 
 /// What a run was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -164,6 +166,9 @@ fn finalize(
     diagnostics: Vec<Diagnostic>,
     selection: Option<&[String]>,
 ) -> Vec<Diagnostic> {
+    // A level depends only on (file, rule), and `[[overrides]]` globs are the costly part:
+    // decide each pair once, not once per diagnostic (a ledger can yield 100,000).
+    let mut levels: HashMap<(FileId, &'static str), Level> = HashMap::new();
     diagnostics
         .into_iter()
         .filter_map(|mut d| {
@@ -178,7 +183,10 @@ fn finalize(
             {
                 return None;
             }
-            match project.config.level(d.rule, path) {
+            let level = *levels
+                .entry((d.file, d.rule.code))
+                .or_insert_with(|| project.config.level(d.rule, path));
+            match level {
                 Level::Off => None,
                 Level::On(s) => {
                     d.severity = s;

@@ -4,15 +4,18 @@
 //!
 //! The ledger is indexed once into a vector sorted by (channel, purpose, contact, time),
 //! so one contact's history for one channel and purpose is a contiguous slice found by
-//! binary search; each send entry sorts its recipients by contact and walks that index
-//! forward. Nothing is parsed again and nothing is allocated per contact.
+//! binary search; audience rows are sorted by contact once and each campaign walks them
+//! and that index forward together. Nothing is parsed again and nothing is allocated
+//! per contact.
+
+use std::num::NonZeroU32;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::channel::{ConsentChannel, Purpose};
 use crate::plan::Plan;
-use crate::project::{Action, ConsentEvent, ContactKey, Project};
+use crate::project::{Action, ConsentEvent, ContactKey, Ledger, Project};
 use crate::schedule::Span;
 
 /// One ledger event in the index. Field order is the sort order.
@@ -91,11 +94,19 @@ impl LedgerIndex {
 /// returns the history and the position to continue from for a larger contact.
 pub fn history(slice: &[Entry], from: usize, contact: ContactKey) -> (&[Entry], usize) {
     let rest = slice.get(from..).unwrap_or(&[]);
-    let start = rest.partition_point(|e| e.contact < contact);
+    // Callers walk contacts in order and most have a history, so it usually starts
+    // within a few entries: look there before searching the whole rest.
+    let start = match rest.iter().take(8).position(|e| e.contact >= contact) {
+        Some(near) => near,
+        None => rest.partition_point(|e| e.contact < contact),
+    };
+    // A history is a handful of events.
     let len = rest
         .get(start..)
         .unwrap_or(&[])
-        .partition_point(|e| e.contact <= contact);
+        .iter()
+        .take_while(|e| e.contact == contact)
+        .count();
     let hist = rest.get(start..start + len).unwrap_or(&[]);
     (hist, from + start + len)
 }
@@ -179,6 +190,38 @@ pub fn verdict(
     }
 }
 
+/// Which ledger event decided a finding: its position among the events of all ledgers
+/// taken in order, plus one. Four bytes (with `Option` free) rather than a copy of its
+/// [`Entry`], because there can be millions of findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRef(NonZeroU32);
+
+impl EventRef {
+    /// The reference to event `event` of ledger `ledger`, given each ledger's number of
+    /// events before it (`offsets`); `None` past `u32` (not reachable: events are
+    /// numbered in `u32`).
+    fn new(offsets: &[u32], ledger: u32, event: u32) -> Option<EventRef> {
+        let before = *offsets.get(ledger as usize)?;
+        before
+            .checked_add(event)?
+            .checked_add(1)
+            .and_then(NonZeroU32::new)
+            .map(EventRef)
+    }
+
+    /// The ledger and event this refers to.
+    pub fn locate(self, ledgers: &[Ledger]) -> Option<(&Ledger, &ConsentEvent)> {
+        let mut n = (self.0.get() - 1) as usize;
+        for l in ledgers {
+            match l.events.get(n) {
+                Some(e) => return Some((l, e)),
+                None => n -= l.events.len(),
+            }
+        }
+        None
+    }
+}
+
 /// A recipient of one (send, audience) that is not covered at some instant of the send.
 #[derive(Debug, Clone, Copy)]
 pub struct Finding {
@@ -189,7 +232,7 @@ pub struct Finding {
     /// Index into the group's instants: the first instant with this problem.
     pub instant: u32,
     /// The ledger event that decided it, when there is one.
-    pub event: Option<Entry>,
+    pub event: Option<EventRef>,
 }
 
 /// Coverage of one audience by one `[[sends]]` entry over all its instants.
@@ -244,13 +287,27 @@ impl Coverage {
     }
 }
 
+/// One scheduled send entry of the campaign being decided.
+struct SendTimes<'a> {
+    /// Its instants, in time order.
+    times: &'a [DateTime<Utc>],
+    /// Each instant minus `consent.max_age`.
+    cutoffs: Vec<DateTime<Utc>>,
+    /// Index in `Coverage::groups` of its first audience's group.
+    first_group: usize,
+}
+
 /// [`Coverage::compute`] with a ready index (for benchmarks).
+///
+/// Every audience row is sorted by contact once; each campaign then walks that list
+/// once, filtered to its audiences, looks up each recipient's history once and decides
+/// every instant of every send entry from it. The cost is (rows × campaigns) walking
+/// plus (recipients × instants) verdicts, with no per-campaign sort or copy.
 pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Coverage {
     let tz: Tz = project.config.timezone;
     let max_age: Span = project.config.consent_max_age;
     let require_source = project.config.require_source;
     let mut out = Coverage::default();
-    let mut everyone: Vec<ContactKey> = Vec::new();
 
     // Instants per send entry, in time order (the plan is sorted by time).
     let mut instants: Vec<Vec<Vec<DateTime<Utc>>>> = project
@@ -264,7 +321,33 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
         }
     }
 
-    let mut members: Vec<(ContactKey, u32, u32)> = Vec::new();
+    // Events before each ledger, to number events across ledgers for `EventRef`.
+    let offsets: Vec<u32> = project
+        .ledgers
+        .iter()
+        .scan(0u32, |before, l| {
+            let here = *before;
+            *before = before.saturating_add(u32::try_from(l.events.len()).unwrap_or(u32::MAX));
+            Some(here)
+        })
+        .collect();
+
+    // (contact, audience, row) for every row with a key. Sorted this way, one contact's
+    // rows are adjacent and its first row in each audience comes first.
+    let mut rows: Vec<(ContactKey, u32, u32)> = Vec::new();
+    for (ai, a) in project.audiences.iter().enumerate() {
+        for (i, contact) in a.contacts.iter().enumerate() {
+            if let Some(key) = contact.key {
+                rows.push((key, ai as u32, i as u32));
+            }
+        }
+    }
+    rows.sort_unstable();
+
+    // Audiences some counted campaign reaches, for the distinct recipients.
+    let mut counted = vec![false; project.audiences.len()];
+    // Slot of each audience in the current campaign's groups (`None`: not in it).
+    let mut slot_of: Vec<Option<u32>> = vec![None; project.audiences.len()];
     for (ci, c) in project.campaigns.iter().enumerate() {
         let channel = *c.channel.get_ref();
         let Some(consent_channel) = channel.consent_channel() else {
@@ -287,38 +370,27 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
         if audiences.is_empty() {
             continue;
         }
-        members.clear();
-        for (slot, &ai) in audiences.iter().enumerate() {
-            let Some(a) = project.audiences.get(ai) else {
-                continue;
-            };
-            for (i, contact) in a.contacts.iter().enumerate() {
-                if let Some(key) = contact.key {
-                    members.push((key, slot as u32, i as u32));
-                }
-            }
-        }
-        members.sort_unstable();
-        let main = index.slice(consent_channel, purpose);
-        let service = if purpose == Purpose::Marketing {
-            index.slice(consent_channel, Purpose::Service)
-        } else {
-            &[]
-        };
-        for (si, _) in c.sends.iter().enumerate() {
+        // The send entries that could be scheduled (the others are reported elsewhere),
+        // with each instant's max_age cutoff and the index of its first group.
+        let mut sends: Vec<SendTimes> = Vec::new();
+        for si in 0..c.sends.len() {
             let times = instants
                 .get(ci)
                 .and_then(|c| c.get(si))
                 .map(Vec::as_slice)
                 .unwrap_or(&[]);
             if times.is_empty() {
-                continue; // the send could not be scheduled; reported elsewhere
+                continue;
             }
-            let cutoffs: Vec<DateTime<Utc>> = times
+            let cutoffs = times
                 .iter()
                 .map(|&t| max_age.subtract_from_utc(t, tz))
                 .collect();
-            let first_group = out.groups.len();
+            sends.push(SendTimes {
+                times,
+                cutoffs,
+                first_group: out.groups.len(),
+            });
             out.groups.extend(audiences.iter().map(|&ai| Group {
                 campaign: ci,
                 send: si,
@@ -329,40 +401,78 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                 pairs: 0,
                 findings: Vec::new(),
             }));
-            let (mut pos, mut spos) = (0usize, 0usize);
-            let mut i = 0;
-            while let Some(&(key, _, _)) = members.get(i) {
-                let end = i + members
-                    .get(i..)
-                    .unwrap_or(&[])
-                    .partition_point(|m| m.0 == key);
-                let (hist, next) = history(main, pos, key);
-                pos = next;
-                let (shist, snext) = history(service, spos, key);
-                spos = snext;
+        }
+        if sends.is_empty() {
+            continue;
+        }
+        for (slot, &ai) in audiences.iter().enumerate() {
+            if let Some(s) = slot_of.get_mut(ai) {
+                *s = Some(slot as u32);
+            }
+            if let Some(x) = counted.get_mut(ai) {
+                *x = true;
+            }
+        }
+        let main = index.slice(consent_channel, purpose);
+        let service = if purpose == Purpose::Marketing {
+            index.slice(consent_channel, Purpose::Service)
+        } else {
+            &[]
+        };
+        let (mut pos, mut spos) = (0usize, 0usize);
+        let mut i = 0;
+        while let Some(&(key, _, _)) = rows.get(i) {
+            let run = rows
+                .get(i..)
+                .unwrap_or(&[])
+                .iter()
+                .take_while(|m| m.0 == key)
+                .count();
+            let mine = rows.get(i..i + run).unwrap_or(&[]);
+            i += run;
+            let slot = |audience: u32| slot_of.get(audience as usize).copied().flatten();
+            if !mine.iter().any(|m| slot(m.1).is_some()) {
+                continue; // not a recipient of this campaign
+            }
+            let (hist, next) = history(main, pos, key);
+            pos = next;
+            let (shist, snext) = history(service, spos, key);
+            spos = snext;
+            for SendTimes {
+                times,
+                cutoffs,
+                first_group,
+            } in &sends
+            {
                 // First instant and deciding event per problem, on the stack.
-                let mut seen: [Option<(u32, Option<Entry>)>; 5] = [None; 5];
+                let mut seen: [Option<(u32, Option<EventRef>)>; 5] = [None; 5];
                 let mut covered = 0u64;
-                for (k, (&t, &cutoff)) in times.iter().zip(&cutoffs).enumerate() {
+                for (k, (&t, &cutoff)) in times.iter().zip(cutoffs).enumerate() {
                     match verdict(hist, shist, t, cutoff, require_source) {
                         Verdict::Covered => covered += 1,
                         Verdict::Not(p, e) => {
                             let s = &mut seen[p.slot()];
                             if s.is_none() {
-                                *s = Some((k as u32, e));
+                                let event =
+                                    e.and_then(|e| EventRef::new(&offsets, e.ledger, e.event));
+                                *s = Some((k as u32, event));
                             }
                         }
                     }
                 }
                 out.pairs += times.len() as u64;
                 out.covered_pairs += covered;
-                // Each audience holding this contact: its first row only.
-                let mut last_slot = u32::MAX;
-                for &(_, slot, row) in members.get(i..end).unwrap_or(&[]) {
-                    if slot == last_slot {
+                // Each audience holding this contact: its first row only (rows of one
+                // audience are adjacent and in row order).
+                let mut last = u32::MAX;
+                for &(_, audience, row) in mine {
+                    if audience == last {
                         continue;
                     }
-                    last_slot = slot;
+                    last = audience;
+                    let Some(slot) = slot(audience) else {
+                        continue;
+                    };
                     let Some(g) = out.groups.get_mut(first_group + slot as usize) else {
                         continue;
                     };
@@ -380,23 +490,26 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
                         }
                     }
                 }
-                i = end;
-            }
-            for g in out.groups.get_mut(first_group..).unwrap_or(&mut []) {
-                g.findings.sort_by_key(|f| (f.contact, f.problem));
             }
         }
-        // A campaign's recipients count once it has at least one scheduled instant.
-        if instants
-            .get(ci)
-            .is_some_and(|v| v.iter().any(|x| !x.is_empty()))
-        {
-            everyone.extend(members.iter().map(|m| m.0));
+        for &ai in &audiences {
+            if let Some(s) = slot_of.get_mut(ai) {
+                *s = None;
+            }
+        }
+        let first = sends.first().map_or(out.groups.len(), |s| s.first_group);
+        for g in out.groups.get_mut(first..).unwrap_or(&mut []) {
+            g.findings.sort_by_key(|f| (f.contact, f.problem));
         }
     }
-    everyone.sort_unstable();
-    everyone.dedup();
-    out.recipients = everyone.len();
+    // Distinct recipients: contacts with a row in an audience of a counted campaign.
+    let mut last = None;
+    for &(key, audience, _) in &rows {
+        if last != Some(key) && counted.get(audience as usize).copied().unwrap_or(false) {
+            out.recipients += 1;
+            last = Some(key);
+        }
+    }
     out
 }
 
@@ -540,6 +653,28 @@ mod tests {
         assert_eq!(problem(decide(&events, send)), Some(Problem::Withdrawn));
         let events = [ev(M, W, t, false), ev(M, G, t, true)];
         assert_eq!(problem(decide(&events, send)), None);
+    }
+
+    #[test]
+    fn event_refs_number_events_across_ledgers() {
+        let t = at(2026, 1, 1, 0, 0);
+        let ledger = |n: u32| Ledger {
+            file: crate::source::FileId(n),
+            columns: [None; 6],
+            events: (0..n).map(|_| ev(M, G, t, true)).collect(),
+        };
+        let ledgers = [ledger(2), ledger(0), ledger(3)];
+        let offsets = [0, 2, 2];
+        let found = |l: u32, e: u32| {
+            EventRef::new(&offsets, l, e)
+                .and_then(|r| r.locate(&ledgers))
+                .map(|(l, e)| (l.file.0, l.events.iter().position(|x| std::ptr::eq(x, e))))
+        };
+        assert_eq!(found(0, 1), Some((2, Some(1))));
+        assert_eq!(found(2, 0), Some((3, Some(0))));
+        assert_eq!(found(2, 2), Some((3, Some(2))));
+        assert_eq!(found(2, 3), None);
+        assert_eq!(found(3, 0), None);
     }
 
     #[test]

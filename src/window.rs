@@ -65,15 +65,26 @@ pub fn cap_violations<S: Copy>(
     cap: &Cap,
     tz: Tz,
 ) -> Vec<Violation<S>> {
+    cap_violations_with_starts(timeline, cap.max, |_, t| cap.per.subtract_from_utc(t, tz))
+}
+
+/// [`cap_violations`] with the window start of each send given by `start(index, at)`
+/// (`at` minus the cap's `per`), for callers that check many timelines made of the
+/// same sends and compute each start once.
+pub fn cap_violations_with_starts<S: Copy>(
+    timeline: &[(DateTime<Utc>, S)],
+    max: u32,
+    start: impl Fn(usize, DateTime<Utc>) -> DateTime<Utc>,
+) -> Vec<Violation<S>> {
     let mut out = Vec::new();
-    let max = usize::try_from(cap.max).unwrap_or(usize::MAX);
+    let max = usize::try_from(max).unwrap_or(usize::MAX);
     if timeline.len() <= max {
         // Not enough sends to break the cap anywhere: skip the time-zone work.
         return out;
     }
     let mut lo = 0usize;
     for (i, &(t, send)) in timeline.iter().enumerate() {
-        let start = cap.per.subtract_from_utc(t, tz);
+        let start = start(i, t);
         // Sends at or before `start` are outside the half-open window.
         while lo < i && timeline.get(lo).is_some_and(|&(tl, _)| tl <= start) {
             lo += 1;

@@ -5,10 +5,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::contact::{self, ContactKey, Handles, PhoneForm};
+use super::contact::{ContactKey, Handles, PhoneForm, PhoneReader};
 use crate::channel::AudienceChannel;
 use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::Region;
 use crate::rules::parse::{CSV, SCHEMA};
 use crate::source::FileId;
 
@@ -102,7 +101,7 @@ pub fn read_contacts(
     audience: &mut Audience,
     csv: FileId,
     text: &str,
-    region: Region,
+    phones: &mut PhoneReader,
     handles: &mut Handles,
     sink: &mut Sink,
 ) {
@@ -140,7 +139,7 @@ pub fn read_contacts(
             continue;
         }
         let (key, form) = if is_phone {
-            contact::read_phone(value, region)
+            phones.read(value)
         } else if is_handle(value) {
             (
                 Some(ContactKey::Handle(handles.intern(value))),

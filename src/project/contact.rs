@@ -34,19 +34,33 @@ pub enum PhoneForm {
 pub struct Handles {
     ids: HashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    // The folded form of the handle being looked up, reused so a handle seen before
+    // costs no allocation.
+    scratch: String,
 }
 
 impl Handles {
     /// The id of a handle, case-folded, `@` added when missing.
     pub fn intern(&mut self, raw: &str) -> u32 {
         let raw = raw.trim();
-        let folded = format!("@{}", raw.trim_start_matches('@').to_lowercase());
-        if let Some(&id) = self.ids.get(folded.as_str()) {
+        self.scratch.clear();
+        self.scratch.push('@');
+        let name = raw.trim_start_matches('@');
+        if name.is_ascii() {
+            // Callers pass checked handles, which are ASCII: fold without allocating.
+            self.scratch
+                .extend(name.chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            // Full Unicode folding (final sigma and all), as `to_lowercase` does it.
+            self.scratch.push_str(&name.to_lowercase());
+        }
+        if let Some(&id) = self.ids.get(self.scratch.as_str()) {
             return id;
         }
         let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(folded.clone().into_boxed_str());
-        self.ids.insert(folded.into_boxed_str(), id);
+        let folded: Box<str> = self.scratch.as_str().into();
+        self.names.push(folded.clone());
+        self.ids.insert(folded, id);
         id
     }
 
@@ -54,6 +68,52 @@ impl Handles {
     pub fn name(&self, id: u32) -> &str {
         self.names.get(id as usize).map(|s| &**s).unwrap_or("@?")
     }
+}
+
+/// Reads phone cells with one default region, remembering the answer for each cell
+/// written exactly as `+` and digits. A shop's number is usually in several audiences
+/// and in the ledger, and libphonenumber parsing dominates loading, so each such number
+/// is parsed once. The answer depends only on the text and the region, so a remembered
+/// answer is the one parsing again would give.
+#[derive(Debug)]
+pub struct PhoneReader {
+    region: Region,
+    // Keyed by the digits as an integer: with no leading zero that integer spells the
+    // cell back exactly, and it is far smaller than a String key.
+    seen: HashMap<u64, (Option<ContactKey>, PhoneForm)>,
+}
+
+impl PhoneReader {
+    /// A reader for numbers without a country prefix in `region`.
+    pub fn new(region: Region) -> PhoneReader {
+        PhoneReader {
+            region,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// [`read_phone`] with this reader's region.
+    pub fn read(&mut self, raw: &str) -> (Option<ContactKey>, PhoneForm) {
+        let region = self.region;
+        match plus_digits_value(raw) {
+            Some(n) => *self
+                .seen
+                .entry(n)
+                .or_insert_with(|| read_phone(raw, region)),
+            None => read_phone(raw, region),
+        }
+    }
+}
+
+/// The digits of `raw` when it is exactly `+` then 1 to 19 digits, the first not `0`
+/// (so that `+{n}` gives `raw` back).
+fn plus_digits_value(raw: &str) -> Option<u64> {
+    let digits = raw.strip_prefix('+')?;
+    let b = digits.as_bytes();
+    if b.is_empty() || b.len() > 19 || b[0] == b'0' || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    digits.parse().ok()
 }
 
 /// Reads a phone cell: its key (when it is a number at all) and how it was written.
@@ -73,5 +133,33 @@ pub fn display(key: ContactKey, handles: &Handles) -> String {
     match key {
         ContactKey::Phone(p) => p.to_string(),
         ContactKey::Handle(h) => handles.name(h).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembered_phones_read_as_parsed() {
+        let mut reader = PhoneReader::new(Region::IT);
+        for raw in [
+            "+393331234567",
+            "+393331234567",
+            "+39333123456789",
+            "+390212345678",
+            "+39 333 123 4567",
+            "3331234567",
+            "+0393331234567",
+            "+1",
+            "+99912345678",
+            " +393331234567",
+        ] {
+            assert_eq!(reader.read(raw), read_phone(raw, Region::IT), "{raw}");
+        }
+        assert_eq!(plus_digits_value("+393331234567"), Some(393331234567));
+        assert_eq!(plus_digits_value("+0393"), None);
+        assert_eq!(plus_digits_value("+39 3"), None);
+        assert_eq!(plus_digits_value("+12345678901234567890"), None);
     }
 }

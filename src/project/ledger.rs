@@ -3,11 +3,10 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::contact::{self, ContactKey, Handles, PhoneForm};
+use super::contact::{ContactKey, Handles, PhoneForm, PhoneReader};
 use super::csv_table::{field_span, open};
 use crate::channel::{ConsentChannel, Purpose};
 use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::Region;
 use crate::rules::parse::CSV;
 use crate::source::FileId;
 
@@ -66,7 +65,7 @@ pub fn load(
     file: FileId,
     text: &str,
     tz: Tz,
-    region: Region,
+    phones: &mut PhoneReader,
     handles: &mut Handles,
     sink: &mut Sink,
 ) -> Ledger {
@@ -162,9 +161,7 @@ pub fn load(
         };
         let raw = cell(c_contact);
         let (key, form) = match channel {
-            ConsentChannel::Whatsapp => {
-                contact::read_phone(row.record.get(c_contact).unwrap_or(""), region)
-            }
+            ConsentChannel::Whatsapp => phones.read(row.record.get(c_contact).unwrap_or("")),
             ConsentChannel::TwitterDm if super::audience::is_handle(raw) => (
                 Some(ContactKey::Handle(handles.intern(raw))),
                 PhoneForm::NotPhone,
@@ -205,6 +202,9 @@ pub fn load(
 pub fn parse_when(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
     // Most ledger rows carry a bare date: try that first, once.
     if s.len() == 10 {
+        if let Some(d) = plain_date(s) {
+            return local(d.and_time(chrono::NaiveTime::MIN), s, tz);
+        }
         if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             return local(d.and_time(chrono::NaiveTime::MIN), s, tz);
         }
@@ -228,6 +228,23 @@ pub fn parse_when(s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
         Some(n) => local(n, s, tz),
         None => Err(format!("\"{s}\" is not a date")),
     }
+}
+
+/// `YYYY-MM-DD` read digit by digit: the date `%Y-%m-%d` parsing gives for that exact
+/// shape, without interpreting a format string for each of millions of rows. `None`
+/// for any other shape or an impossible date (the general parser then decides).
+fn plain_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b.get(r)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+        return None;
+    }
+    let year = i32::try_from(num(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)
 }
 
 /// A local wall-clock time in `tz`; a time the clocks skip does not exist.
@@ -259,6 +276,20 @@ mod tests {
         );
         assert_eq!(at("2025-03-02 11:20").unwrap(), "2025-03-02T10:20:00+00:00");
         assert!(at("02/03/2025").is_err());
+        for d in [
+            "2026-01-15",
+            "0000-01-01",
+            "2026-02-29",
+            "2024-02-29",
+            "2026-13-01",
+            "2026-1-015",
+        ] {
+            assert_eq!(
+                plain_date(d),
+                NaiveDate::parse_from_str(d, "%Y-%m-%d").ok(),
+                "{d}"
+            );
+        }
         assert!(at("2026-03-29T02:30")
             .unwrap_err()
             .contains("does not exist"));

@@ -21,7 +21,7 @@ pub mod ledger;
 
 pub use audience::{Audience, Contact};
 pub use campaign::{Campaign, Offer, Send};
-pub use contact::{ContactKey, Handles, PhoneForm};
+pub use contact::{ContactKey, Handles, PhoneForm, PhoneReader};
 pub use draft::Draft;
 pub use ledger::{Action, ConsentEvent, Ledger};
 
@@ -286,6 +286,8 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
         Err(diags) => return Err(LoadError::Config(diags, sources)),
     };
     let region = Region::new(&config.default_region).unwrap_or(Region::IT);
+    // Shared by the ledger and every contact list: the same numbers recur across them.
+    let mut phones = PhoneReader::new(region);
 
     let (mut found, bad_names) = discover(&root, &config, config_file, sink);
     found.sort();
@@ -350,7 +352,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
                     id,
                     text,
                     tz,
-                    region,
+                    &mut phones,
                     &mut project.handles,
                     sink,
                 ));
@@ -393,7 +395,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
         if !off.is_empty() {
             disabled.insert(id, off);
         }
-        audience::read_contacts(a, id, text, region, &mut project.handles, sink);
+        audience::read_contacts(a, id, text, &mut phones, &mut project.handles, sink);
     }
     project.disabled = disabled;
     Ok(project)

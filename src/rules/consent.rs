@@ -151,19 +151,14 @@ pub fn who(p: &Project, g: &Group, f: &Finding) -> String {
 /// row 6`).
 pub fn detail(p: &Project, f: &Finding) -> String {
     let tz = p.config.timezone;
-    let Some(e) = f.event else {
+    let Some(r) = f.event else {
+        return "no grant in the consent ledger".to_string();
+    };
+    let Some((l, e)) = r.locate(&p.ledgers) else {
         return "no grant in the consent ledger".to_string();
     };
     let day = crate::schedule::local_wall(e.at, tz).date();
-    let row = p
-        .ledgers
-        .get(e.ledger as usize)
-        .and_then(|l| {
-            l.events
-                .get(e.event as usize)
-                .map(|ev| format!("{} row {}", p.sources.get(l.file).path, ev.line))
-        })
-        .unwrap_or_default();
+    let row = format!("{} row {}", p.sources.get(l.file).path, e.line);
     match f.problem {
         Problem::Missing => "no grant in the consent ledger".to_string(),
         Problem::ServiceOnly => format!("only service consent (granted {day}, {row})"),

@@ -4,7 +4,8 @@
 //! Caps are counted over the whole plan, every campaign and past sends included. A
 //! person's timeline depends only on which audiences they are in, so recipients are
 //! grouped by that membership and each group's timeline is counted once: the cost is
-//! (distinct memberships × sends), not (contacts × sends).
+//! (distinct memberships × sends), not (contacts × sends), and each send's window start
+//! is computed once per cap, not once per membership.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Sink};
 use crate::plan::Occurrence;
 use crate::project::{contact, ContactKey, Project};
 use crate::schedule::{format_local, Span, Unit};
-use crate::window::{cap_violations, in_quiet_hours, Cap};
+use crate::window::{cap_violations_with_starts, in_quiet_hours, Cap};
 
 declare_rule! {
     /// ## What it does
@@ -211,25 +212,38 @@ struct Membership {
 
 /// Groups the recipients of the counted campaigns by the audiences they are in.
 fn memberships(p: &Project, counter: Counter, audiences: &BTreeSet<usize>) -> Vec<Membership> {
-    let mut member_of: BTreeMap<ContactKey, Vec<usize>> = BTreeMap::new();
+    // (person, audience) pairs sorted once: each person's audiences are then adjacent
+    // and in index order, without a map entry and a vector per person.
+    let mut pairs: Vec<(ContactKey, usize)> = Vec::new();
     for &ai in audiences {
         let Some(a) = p.audiences.get(ai) else {
             continue;
         };
-        for key in a.contacts.iter().filter_map(|c| c.key) {
-            if !counter.reaches(key) {
-                continue;
-            }
-            let list = member_of.entry(key).or_default();
-            // Audiences are visited in index order, so a duplicate row is the last entry.
-            if list.last() != Some(&ai) {
-                list.push(ai);
+        pairs.extend(
+            a.contacts
+                .iter()
+                .filter_map(|c| c.key)
+                .filter(|&key| counter.reaches(key))
+                .map(|key| (key, ai)),
+        );
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut by_set: BTreeMap<Vec<usize>, Vec<ContactKey>> = BTreeMap::new();
+    let mut set: Vec<usize> = Vec::new();
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let Some(&(key, _)) = run.first() else {
+            continue;
+        };
+        set.clear();
+        set.extend(run.iter().map(|&(_, ai)| ai));
+        // People come in key order, so each group's list stays sorted.
+        match by_set.get_mut(set.as_slice()) {
+            Some(keys) => keys.push(key),
+            None => {
+                by_set.insert(set.clone(), vec![key]);
             }
         }
-    }
-    let mut by_set: BTreeMap<Vec<usize>, Vec<ContactKey>> = BTreeMap::new();
-    for (key, set) in member_of {
-        by_set.entry(set).or_default().push(key);
     }
     by_set
         .into_iter()
@@ -284,30 +298,52 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
         let used: BTreeSet<usize> = reach.iter().flatten().copied().collect();
         memberships(p, counter, &used)
     };
+    // Each group's timeline is a subset of the plan: compute every send's window start
+    // once per cap (a time-zone calculation), not once per group.
+    let starts: Vec<Vec<DateTime<Utc>>> = caps
+        .iter()
+        .map(|cap| {
+            cx.plan
+                .occurrences
+                .iter()
+                .map(|o| cap.per.subtract_from_utc(o.at, tz))
+                .collect()
+        })
+        .collect();
     let mut findings: BTreeMap<(usize, usize, usize), Finding> = BTreeMap::new();
     for (gi, group) in groups.iter().enumerate() {
-        let timeline: Vec<(DateTime<Utc>, Occurrence)> = cx
+        // (instant, (index in the plan, occurrence)).
+        let timeline: Vec<(DateTime<Utc>, (usize, Occurrence))> = cx
             .plan
             .occurrences
             .iter()
-            .filter(|o| counted.get(o.campaign).copied().unwrap_or(false))
-            .filter(|o| {
+            .enumerate()
+            .filter(|(_, o)| counted.get(o.campaign).copied().unwrap_or(false))
+            .filter(|(_, o)| {
                 counter == Counter::Twitter
                     || reach
                         .get(o.campaign)
                         .is_some_and(|r| r.iter().any(|a| group.audiences.binary_search(a).is_ok()))
             })
-            .map(|o| (o.at, *o))
+            .map(|(oi, o)| (o.at, (oi, *o)))
             .collect();
         for (ki, cap) in caps.iter().enumerate() {
-            for v in cap_violations(&timeline, cap, tz) {
-                let own = (v.send.campaign, v.send.send);
+            let start = |i: usize, t: DateTime<Utc>| {
+                timeline
+                    .get(i)
+                    .and_then(|&(_, (oi, _))| starts.get(ki).and_then(|s| s.get(oi)))
+                    .copied()
+                    .unwrap_or_else(|| cap.per.subtract_from_utc(t, tz))
+            };
+            for v in cap_violations_with_starts(&timeline, cap.max, start) {
+                let (_, send) = v.send;
+                let own = (send.campaign, send.send);
                 let f = findings.entry((own.0, own.1, ki)).or_default();
-                f.record(gi, v.send.at, v.count);
-                for o in timeline.get(v.window.clone()).unwrap_or_default() {
-                    let entry = (o.1.campaign, o.1.send);
+                f.record(gi, send.at, v.count);
+                for (at, (_, o)) in timeline.get(v.window.clone()).unwrap_or_default() {
+                    let entry = (o.campaign, o.send);
                     if entry != own {
-                        f.relate(entry, o.0);
+                        f.relate(entry, *at);
                     }
                 }
             }
@@ -336,13 +372,17 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
                 cap_words(cap)
             )
         } else {
-            let mut keys: Vec<ContactKey> = f
+            // Everyone is in exactly one group and each group's list is sorted, so the
+            // first names overall are among the first names of each group: no need to
+            // gather and sort up to every recipient.
+            let mut first: Vec<ContactKey> = f
                 .groups
                 .iter()
                 .filter_map(|&g| groups.get(g))
-                .flat_map(|g| g.keys.iter().copied())
+                .flat_map(|g| g.keys.iter().take(NAMED).copied())
                 .collect();
-            keys.sort_unstable();
+            first.sort_unstable();
+            first.truncate(NAMED);
             let sets: BTreeSet<&[usize]> = f
                 .groups
                 .iter()
@@ -352,8 +392,13 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
                 Some(set) if sets.len() == 1 => audience_phrase(p, set),
                 _ => String::new(),
             };
-            let n = keys.len();
-            let names = name_list(p, &keys);
+            let n: usize = f
+                .groups
+                .iter()
+                .filter_map(|&g| groups.get(g))
+                .map(|g| g.keys.len())
+                .sum();
+            let names = name_list(p, &first, n);
             format!(
                 "{n} {}{who} would get {how_many} {} within {per}, over the cap of {}; first with this send on {when}: {names}",
                 if n == 1 { "recipient" } else { "recipients" },
@@ -424,15 +469,15 @@ fn audience_phrase(p: &Project, set: &[usize]) -> String {
     }
 }
 
-/// The first few recipients, then how many more.
-fn name_list(p: &Project, keys: &[ContactKey]) -> String {
-    let mut out: Vec<String> = keys
+/// The first few of `total` recipients, then how many more.
+fn name_list(p: &Project, first: &[ContactKey], total: usize) -> String {
+    let mut out: Vec<String> = first
         .iter()
         .take(NAMED)
         .map(|&k| contact::display(k, &p.handles))
         .collect();
-    if keys.len() > NAMED {
-        out.push(format!("and {} more", keys.len() - NAMED));
+    if total > NAMED {
+        out.push(format!("and {} more", total - NAMED));
     }
     out.join(", ")
 }
@@ -486,6 +531,7 @@ fn quiet_hours(cx: &Context<'_>, sink: &mut Sink) {
             e.3.extend(ids);
         }
     }
+    let mut people: BTreeMap<BTreeSet<String>, usize> = BTreeMap::new();
     for ((ci, si, _), (first, quiet_count, tz, ids)) in found {
         let (Some(c), Some(s)) = (
             p.campaigns.get(ci),
@@ -508,16 +554,21 @@ fn quiet_hours(cx: &Context<'_>, sink: &mut Sink) {
         } else {
             "whatsapp"
         };
-        let people: BTreeSet<ContactKey> = ids
-            .iter()
-            .filter_map(|i| p.audience(i))
-            .flat_map(|a| a.contacts.iter().filter_map(|c| c.key))
-            .collect();
         let whom = if ids.is_empty() {
             String::new()
         } else {
             let list: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
-            let n = people.len();
+            // Many sends share an audience set: count its distinct people once.
+            let n = *people.entry(ids.clone()).or_insert_with(|| {
+                let mut keys: Vec<ContactKey> = ids
+                    .iter()
+                    .filter_map(|i| p.audience(i))
+                    .flat_map(|a| a.contacts.iter().filter_map(|c| c.key))
+                    .collect();
+                keys.sort_unstable();
+                keys.dedup();
+                keys.len()
+            });
             format!(
                 " for the {n} {} of {}",
                 if n == 1 { "recipient" } else { "recipients" },
