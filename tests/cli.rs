@@ -114,3 +114,26 @@ fn fixture_toml_files_name_their_schema() {
         }
     }
 }
+
+#[test]
+fn readme_demo_listing_is_the_real_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("<!-- demo:start -->")
+        .expect("demo:start marker");
+    let end = readme.find("<!-- demo:end -->").expect("demo:end marker");
+    let block = &readme[start..end];
+    let listing = block
+        .split("```text\n")
+        .nth(2)
+        .and_then(|b| b.split("```").next())
+        .expect("the README shows the demo's short listing");
+    let root = common::fixture("demo").to_string_lossy().into_owned();
+    let (_, out, _) = camplint(&["check", "--root", &root, "--format", "short"]);
+    assert_eq!(
+        listing.trim(),
+        out.trim(),
+        "the README's demo listing is stale: paste `camplint check fixtures/demo --format short`"
+    );
+}
