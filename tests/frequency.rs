@@ -62,7 +62,13 @@ fn a_repeat_breaks_a_daily_cap_and_broadcasts_count_with_whatsapp() {
         msg.contains("1 per day") && msg.contains("2026-11-10 14:00 CET"),
         "{msg}"
     );
-    assert!(flash["related"].as_array().unwrap().is_empty());
+    // The earlier repeat in the window is the related place: the `repeat` key.
+    let related = flash["related"].as_array().unwrap();
+    assert_eq!(related.len(), 1, "{related:?}");
+    assert!(related[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("this send's repeat also goes out on"));
     assert!(text(flash, "help").contains("repeat this send less often"));
     // A broadcast and a WhatsApp send on the same day reach the 2 people on both lists.
     let promo = ds

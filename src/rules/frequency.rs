@@ -342,7 +342,9 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
                 f.record(gi, send.at, v.count);
                 for (at, (_, o)) in timeline.get(v.window.clone()).unwrap_or_default() {
                     let entry = (o.campaign, o.send);
-                    if entry != own {
+                    // Earlier repeats of this same send count too: a daily repeat can break
+                    // a daily cap on its own, and `related` must then show them.
+                    if entry != own || *at < send.at {
                         f.relate(entry, *at);
                     }
                 }
@@ -406,7 +408,9 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
                 cap_words(cap)
             )
         };
-        let help = if f.related.is_empty() {
+        // Only its own earlier repeats in the window: the repeat itself is too frequent.
+        let alone = f.related.keys().all(|&e| e == (ci, si));
+        let help = if alone {
             format!(
                 "repeat this send less often: at most {} in any {per} (a send exactly {per} after another starts a new window), or raise [frequency] {} in camplint.toml",
                 cap.max,
@@ -439,16 +443,29 @@ fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
             } else {
                 format!("less than {per} before")
             };
-            d = d.with_related(
-                oc.file,
-                os.at.span(),
-                format!(
-                    "`{}` sends {} on {}, {when}",
-                    oc.id,
-                    os.message.get_ref(),
-                    format_local(at, tz)
-                ),
-            );
+            d = if (rc, rs) == (ci, si) {
+                // An earlier repeat of this send: point at its `repeat`.
+                let span = os.repeat.as_ref().map_or(os.at.span(), |r| r.span());
+                d.with_related(
+                    oc.file,
+                    span,
+                    format!(
+                        "this send's repeat also goes out on {}, {when}",
+                        format_local(at, tz)
+                    ),
+                )
+            } else {
+                d.with_related(
+                    oc.file,
+                    os.at.span(),
+                    format!(
+                        "`{}` sends {} on {}, {when}",
+                        oc.id,
+                        os.message.get_ref(),
+                        format_local(at, tz)
+                    ),
+                )
+            };
         }
         sink.push(d);
     }
