@@ -66,25 +66,14 @@ pub fn resolve_root(root: Option<&Path>, paths: &[PathBuf]) -> Result<PathBuf, L
                 std::fs::canonicalize(r)
                     .map_err(|e| LoadError::Root(r.display().to_string(), e.to_string()))
             } else {
-                Err(LoadError::NoProject(r.display().to_string()))
+                Err(LoadError::NoConfigAtRoot(r.display().to_string()))
             }
         }
         None => {
-            // A PATH may be a file that was just deleted (pre-commit passes those too):
-            // start from the nearest folder that exists.
             let start = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-            let start = start
-                .ancestors()
-                .find(|a| a.as_os_str().is_empty() || a.exists())
-                .map(|a| {
-                    if a.as_os_str().is_empty() {
-                        Path::new(".")
-                    } else {
-                        a
-                    }
-                })
-                .unwrap_or(Path::new("."))
-                .to_path_buf();
+            if !start.exists() {
+                return Err(LoadError::PathMissing(start.display().to_string()));
+            }
             project::find_root(&start)
         }
     }
@@ -126,24 +115,24 @@ fn selection(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, Load
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = Vec::new();
     for p in paths {
-        let rel = [cwd.join(p), root.join(p)]
-            .iter()
-            .map(|candidate| project::fs::absolutize(candidate))
-            .find_map(|abs| {
+        // A PATH is read from the current folder; with --root it may also be written
+        // from the root. It must exist: a mistyped PATH would select nothing and pass.
+        let found = [cwd.join(p), root.join(p)]
+            .into_iter()
+            .find(|candidate| candidate.exists())
+            .ok_or_else(|| LoadError::PathMissing(p.display().to_string()))?;
+        let rel = std::fs::canonicalize(&found)
+            .ok()
+            .and_then(|abs| {
                 abs.strip_prefix(root)
                     .ok()
                     .map(|r| r.to_string_lossy().replace('\\', "/"))
-            });
-        match rel {
-            Some(r) => out.push(r),
+            })
             // A PATH outside the project would silently select nothing and pass a gate.
-            None => {
-                return Err(LoadError::PathOutside(
-                    p.display().to_string(),
-                    root.display().to_string(),
-                ))
-            }
-        }
+            .ok_or_else(|| {
+                LoadError::PathOutside(p.display().to_string(), root.display().to_string())
+            })?;
+        out.push(rel);
     }
     Ok(Some(out))
 }

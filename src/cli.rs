@@ -157,13 +157,14 @@ fn consent(args: ConsentArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
+    let incomplete = note_unreadable(&sink);
     let plan = crate::plan::Plan::build(&project, &mut sink);
     match crate::consent_report::render(&project, &plan, args.campaign.as_deref(), args.format) {
         Ok(report) => {
             if let Err(code) = emit(&report.text) {
                 return code;
             }
-            if report.all_covered {
+            if report.all_covered && !incomplete {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
@@ -214,6 +215,24 @@ fn load(
     let mut sink = crate::diagnostic::Sink::default();
     let project = crate::project::load(&root, &mut sink)?;
     Ok((project, sink))
+}
+
+/// Says on stderr when files could not be read, so a report built from the rest is not
+/// taken for the whole picture; returns whether any could not.
+fn note_unreadable(sink: &crate::diagnostic::Sink) -> bool {
+    let n = sink
+        .as_slice()
+        .iter()
+        .filter(|d| d.rule.family() == "parse")
+        .count();
+    if n > 0 {
+        say!(
+            "camplint: {n} problem{} in the project's files left parts out of this report; run `camplint check` to see {}",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "it" } else { "them" }
+        );
+    }
+    n > 0
 }
 
 /// Prints an exit-2 problem to stderr.
@@ -285,6 +304,7 @@ fn schedule(args: ScheduleArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return fail(e),
     };
+    note_unreadable(&sink);
     let before = sink.as_slice().len();
     let plan = crate::plan::Plan::build(&project, &mut sink);
     let unscheduled = sink.as_slice().len() - before;

@@ -327,6 +327,15 @@ fn globs(list: Vec<Spanned<String>>, problems: &mut Vec<ConfigProblem>) -> Globs
     for p in list {
         let span = p.span();
         let pattern = p.into_inner();
+        // Patterns are matched against paths inside the root, so these would match nothing.
+        if pattern.starts_with('/') || pattern.split('/').any(|part| part == "..") {
+            problems.push(ConfigProblem::new(
+                span,
+                format!("\"{pattern}\" points outside the project folder, so it matches nothing"),
+                "write the pattern relative to the project root, like \"campaigns/**/*.toml\"",
+            ));
+            continue;
+        }
         match Glob::new(&pattern) {
             Ok(g) => {
                 builder.add(g);

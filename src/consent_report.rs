@@ -149,15 +149,14 @@ fn text(project: &Project, groups: &[&Group], coverage: &Coverage, totals: bool)
             rows.len()
         };
         if uncovered == 0 {
-            let _ = writeln!(
-                out,
-                "  audience {name}: all {} recipients covered",
-                g.recipients
-            );
+            let _ = match g.recipients {
+                1 => writeln!(out, "  audience {name}: its 1 recipient is covered"),
+                n => writeln!(out, "  audience {name}: all {n} recipients covered"),
+            };
         } else {
             let _ = writeln!(
                 out,
-                "  audience {name}: {uncovered} of {} recipients not covered ({} of recipient-sends covered)",
+                "  audience {name}: {uncovered} of {} recipients not covered ({} of the messages to it would reach someone with valid consent)",
                 g.recipients,
                 percent(g.covered_pairs, g.pairs)
             );
@@ -187,7 +186,7 @@ fn text(project: &Project, groups: &[&Group], coverage: &Coverage, totals: bool)
     if totals {
         let _ = writeln!(
             out,
-            "consent coverage: {} of {} recipient-sends covered ({}), {} distinct recipients",
+            "consent coverage: {} of {} messages would reach someone with valid consent ({}); {} different people",
             coverage.covered_pairs,
             coverage.pairs,
             percent(coverage.covered_pairs, coverage.pairs),

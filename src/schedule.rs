@@ -132,6 +132,22 @@ impl Span {
         (n > 0 && n <= unit.max_count()).then_some(Span { n, unit })
     }
 
+    /// The span in words for messages: `24 months`, `1 day`.
+    pub fn words(self) -> String {
+        let unit = match self.unit {
+            Unit::Hour => "hour",
+            Unit::Day => "day",
+            Unit::Week => "week",
+            Unit::Month => "month",
+            Unit::Year => "year",
+        };
+        if self.n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{} {unit}s", self.n)
+        }
+    }
+
     /// The number of units (always at least 1).
     pub fn count(self) -> u32 {
         self.n

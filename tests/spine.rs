@@ -85,16 +85,16 @@ fn paths_limit_reporting_not_loading() {
 }
 
 #[test]
-fn paths_outside_the_project_are_an_error_and_deleted_files_are_fine() {
+fn paths_outside_the_project_or_missing_are_an_error() {
     let root = fixture("refs").to_string_lossy().into_owned();
     let (code, out, err) = camplint(&["check", "--root", &root, "/"]);
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("is not inside the project"), "{err}");
-    // pre-commit also passes files the commit deletes: they select nothing, no error.
+    // A mistyped PATH would select nothing and pass a gate: it is an error.
     let gone = fixture("refs").join("messages/x/gone.md");
-    let (code, out, _) = camplint(&["check", "--format", "short", &gone.to_string_lossy()]);
-    assert_eq!(code, 0, "{out}");
-    assert!(out.is_empty(), "{out}");
+    let (code, _, err) = camplint(&["check", "--format", "short", &gone.to_string_lossy()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not exist"), "{err}");
     // Relative PATHs may be given from the root when --root is used.
     let (code, out, _) = camplint(&["check", "--root", &root, "--format", "short", "campaigns"]);
     assert_eq!(code, 1);
@@ -136,8 +136,12 @@ fn now_changes_only_the_wording_of_help() {
         v
     };
     assert_eq!(strip(&before), strip(&after));
-    assert!(after.to_string().contains("this send was due before now"));
-    assert!(!before.to_string().contains("this send was due before now"));
+    assert!(after
+        .to_string()
+        .contains("this send's time has already passed"));
+    assert!(!before
+        .to_string()
+        .contains("this send's time has already passed"));
     let (code, _, err) = camplint(&["check", "--root", &root, "--now", "yesterday"]);
     assert_eq!(code, 2);
     assert!(err.contains("RFC 3339"), "{err}");

@@ -62,6 +62,18 @@ pub fn open<'t>(file: FileId, text: &'t str, sink: &mut Sink) -> Option<(Table, 
             return None;
         }
     };
+    // Excel set to Italian saves "CSV" with semicolons; say so instead of a missing column.
+    if header.len() == 1 && header.get(0).is_some_and(|h| h.contains(';')) {
+        let start = header.position().map(|p| p.byte() as usize).unwrap_or(0);
+        sink.push(Diagnostic::new(
+            &CSV,
+            file,
+            line_at(text, start),
+            "the columns are separated by `;`, but camplint reads commas",
+            "save the file again as \"CSV UTF-8 (delimitato da virgole)\" (comma-separated)",
+        ));
+        return None;
+    }
     if header.iter().all(|h| h.trim().is_empty()) {
         sink.push(Diagnostic::new(
             &CSV,
@@ -299,5 +311,13 @@ mod tests {
         assert_eq!(table.column("phone"), Some(0));
         assert_eq!(sink.as_slice().len(), 1);
         assert!(sink.as_slice()[0].message.contains("`phone` appears twice"));
+    }
+
+    #[test]
+    fn semicolon_files_are_explained() {
+        let t = "phone;name\n+393331234567;Ada\n";
+        let mut sink = Sink::default();
+        assert!(open(FileId(0), t, &mut sink).is_none());
+        assert!(sink.as_slice()[0].message.contains("separated by `;`"));
     }
 }

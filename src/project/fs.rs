@@ -89,29 +89,6 @@ pub fn parent(rel: &str) -> &str {
     rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
 }
 
-/// An absolute, canonical form of a path that may not exist (a file deleted since):
-/// the nearest existing ancestor is canonicalised and the rest appended as written.
-pub fn absolutize(path: &Path) -> PathBuf {
-    let mut rest = Vec::new();
-    let mut cur = path;
-    loop {
-        if let Ok(real) = fs::canonicalize(cur) {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                out.push(part);
-            }
-            return out;
-        }
-        match (cur.parent(), cur.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_os_string());
-                cur = parent;
-            }
-            _ => return path.to_path_buf(),
-        }
-    }
-}
-
 /// Checks that `rel` under `root` is a regular file inside the root (following links to
 /// find out) and returns its size, without opening it.
 pub fn inspect(root: &Path, rel: &str) -> Result<u64, ReadProblem> {

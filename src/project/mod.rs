@@ -87,6 +87,20 @@ pub enum LoadError {
     #[error("cannot read the project folder {0}: {1}")]
     #[diagnostic(code(camplint::unreadable_root))]
     Root(String, String),
+    /// `--root` names a folder without `camplint.toml`.
+    #[error("{0} has no camplint.toml")]
+    #[diagnostic(
+        code(camplint::no_config),
+        help("--root must name the project's folder, the one with camplint.toml; `camplint init DIR` creates one")
+    )]
+    NoConfigAtRoot(String),
+    /// A PATH argument that does not exist.
+    #[error("{0} does not exist")]
+    #[diagnostic(
+        code(camplint::path_missing),
+        help("check the spelling; paths are read from the current folder (or from the project root with --root)")
+    )]
+    PathMissing(String),
     /// A PATH argument that is not inside the project.
     #[error("{0} is not inside the project at {1}")]
     #[diagnostic(

@@ -166,7 +166,7 @@ pub fn detail(p: &Project, f: &Finding) -> String {
         Problem::Withdrawn => format!("withdrew on {day} ({row})"),
         Problem::Expired => format!(
             "granted on {day}, more than {} before ({row})",
-            p.config.consent_max_age
+            p.config.consent_max_age.words()
         ),
     }
 }
@@ -285,8 +285,8 @@ fn group_diagnostic(
     } else {
         (
             format!(
-                "{of} {has} only a {channel} {purpose} grant older than {} (consent.max_age) {when}",
-                p.config.consent_max_age
+                "{of} {has} only a {channel} {purpose} grant older than {} (`max_age` in camplint.toml) {when}",
+                p.config.consent_max_age.words()
             ),
             format!("ask them to confirm and record the new grant in {ledger}, or remove them from {csv_path}"),
         )
@@ -294,10 +294,9 @@ fn group_diagnostic(
     // A send already due (by the clock, or by --now) may have gone out: say so, since
     // it changes what the marketer must do.
     if g.instants.get(first as usize).is_some_and(|&t| t <= now) {
-        help.push_str(&format!(
-            "; this send was due before now ({}): if it went out, they were messaged without valid consent",
-            format_local(now, p.config.timezone)
-        ));
+        help.push_str(
+            "; this send's time has already passed: if it went out, they were messaged without valid consent",
+        );
     }
     if affected > EXAMPLES {
         help.push_str(&format!(

@@ -18,7 +18,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Sink};
 use crate::plan::Occurrence;
 use crate::project::{contact, ContactKey, Project};
-use crate::schedule::{format_local, Span, Unit};
+use crate::schedule::{format_local, Span};
 use crate::window::{cap_violations_with_starts, in_quiet_hours, Cap};
 
 declare_rule! {
@@ -140,19 +140,7 @@ impl Counter {
 
 /// A span as words: `7 days`, `1 day`, `24 hours`.
 pub fn span_words(span: Span) -> String {
-    let n = span.count();
-    let unit = match span.unit() {
-        Unit::Hour => "hour",
-        Unit::Day => "day",
-        Unit::Week => "week",
-        Unit::Month => "month",
-        Unit::Year => "year",
-    };
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+    span.words()
 }
 
 /// A cap as words: `2 per 7 days`, `1 per day`.

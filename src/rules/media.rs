@@ -354,8 +354,10 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                         rule_of(f.rule),
                         draft.file,
                         span,
-                        if r.path.trim().is_empty() {
+                        if r.path.trim().is_empty() && f.rule == MediaRule::MissingFile {
                             "an attachment has no file path".to_string()
+                        } else if r.path.trim().is_empty() {
+                            format!("an attachment without a file path: {}", f.message)
                         } else {
                             format!("attachment `{}`: {}", r.path, f.message)
                         },

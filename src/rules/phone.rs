@@ -138,7 +138,10 @@ fn cell(
                     &NOT_E164,
                     file,
                     span.clone(),
-                    format!("`{}` is not written in E.164: it is {e}", was.trim()),
+                    format!(
+                        "`{}` is not in the international format WhatsApp needs (E.164): write it as {e}",
+                        was.trim()
+                    ),
                     format!("write {e} (+, country code, number, nothing else)"),
                 )
                 .with_fix(file, span, e),
