@@ -394,7 +394,7 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
             problems.push(ConfigProblem::new(
                 tz.span(),
                 format!("\"{}\" is not a time zone name", tz.get_ref()),
-                "use an IANA name such as \"Europe/Rome\"",
+                "write a time zone name such as \"Europe/Rome\" (Italy)",
             ));
             chrono_tz::Europe::Rome
         }),
@@ -409,8 +409,8 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
             {
                 problems.push(ConfigProblem::new(
                     r.span(),
-                    format!("\"{code}\" is not a two-letter ISO 3166-1 country code"),
-                    "use the country's code in capitals, such as \"IT\"",
+                    format!("\"{code}\" is not a two-letter country code in capitals"),
+                    "write the country code in capitals, such as \"IT\" for Italy",
                 ));
             }
             code.clone()

@@ -98,9 +98,14 @@ pub fn explain(err: &toml::de::Error, text: &str) -> Explained {
             .split_once(", expected ")
             .unwrap_or((rest, "another type"));
         let expected = plain_type(expected);
+        let help = if found.starts_with("map") && expected.starts_with("a list") {
+            "for a list of tables write the header with double brackets, like [[sends]], once per entry".to_string()
+        } else {
+            format!("write {expected} here")
+        };
         (
             format!("wrong type: found {found}, expected {expected}"),
-            format!("write {expected} here"),
+            help,
         )
     } else if let Some(rest) = raw.strip_prefix("invalid value: ") {
         // "integer `-1`, expected u32": a value of the right kind but out of range.
@@ -146,6 +151,8 @@ fn plain_type(expected: &str) -> String {
         "a whole number, 0 or more".to_string()
     } else if e.starts_with('i') && e[1..].chars().all(|c| c.is_ascii_digit()) {
         "a whole number".to_string()
+    } else if e.contains("datetime") || e.contains("date-time") {
+        "a date or date-time without quotes, like 2026-11-27 or 2026-11-27T10:00:00".to_string()
     } else if e.contains("bool") {
         "true or false".to_string()
     } else {

@@ -178,6 +178,16 @@ pub fn offer(raw: Spanned<RawOffer>, file: FileId, sink: &mut Sink) -> Offer {
             ));
         }
     }
+    let blank = |t: &Option<String>| t.as_deref().is_none_or(|d| d.trim().is_empty());
+    if raw.code.is_none() && blank(&raw.description) {
+        sink.push(Diagnostic::new(
+            &SCHEMA,
+            file,
+            span.clone(),
+            "the offer says nothing: no `code` and no `description`",
+            "describe the concrete value, like description = \"20% di sconto su tutto\", or remove [offer]",
+        ));
+    }
     if let Some(code) = &raw.code {
         if code.get_ref().trim().is_empty() || code.get_ref().chars().any(char::is_whitespace) {
             sink.push(Diagnostic::new(

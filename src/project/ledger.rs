@@ -91,7 +91,15 @@ pub fn load(
             &CSV,
             file,
             table.header_span.clone(),
-            format!("the consent ledger has no {} column", missing.join(", ")),
+            format!(
+                "the consent ledger is missing the column{} {}",
+                if missing.len() == 1 { "" } else { "s" },
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             "the first line must name the columns: contact,channel,purpose,action,at,source",
         ));
         return ledger;
