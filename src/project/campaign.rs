@@ -283,3 +283,30 @@ pub fn validate(id: String, file: FileId, raw: RawCampaign, sink: &mut Sink) -> 
         sends,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(offer_toml: &str) -> Vec<String> {
+        let text = format!("{offer_toml}\n");
+        let raw: Spanned<RawOffer> = match toml::from_str(&text) {
+            Ok(r) => r,
+            Err(e) => panic!("test offer does not parse: {e}"),
+        };
+        let mut sink = Sink::default();
+        offer(raw, FileId(0), &mut sink);
+        sink.into_vec().into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn an_offer_must_say_something() {
+        assert_eq!(
+            problems("description = \"\""),
+            ["the offer says nothing: no `code` and no `description`"]
+        );
+        assert!(problems("description = \"20% di sconto\"").is_empty());
+        assert!(problems("code = \"BF26\"").is_empty());
+        assert_eq!(problems("code = \"BF 26\"").len(), 1);
+    }
+}
