@@ -44,19 +44,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         let (start, end) = super::positions(p, d);
         // The annotation shows only the message, so the help and the related places
         // (the CSV rows of the recipients affected) follow it on their own lines.
-        let mut message = d.message.clone();
-        if !d.help.is_empty() {
-            message.push_str("\nhelp: ");
-            message.push_str(&d.help);
-        }
-        for r in &d.related {
-            let src = p.sources.get(r.file);
-            let at = src.line_col(r.span.start);
-            message.push_str(&format!(
-                "\n{}:{}:{}: {}",
-                src.path, at.line, at.column, r.message
-            ));
-        }
+        let message = super::message_with_context(p, d);
         writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",

@@ -92,11 +92,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 end.line
             };
             Issue {
-                description: if d.help.is_empty() {
-                    d.message.clone()
-                } else {
-                    format!("{}\nhelp: {}", d.message, d.help)
-                },
+                description: super::message_with_help(d),
                 check_name: d.rule.code,
                 fingerprint,
                 severity: severity(d.severity),

@@ -91,18 +91,7 @@ fn testcase(report: &Report, d: &Diagnostic, path: &str, out: &mut dyn Write) ->
         d.rule.code,
         d.message
     );
-    if !d.help.is_empty() {
-        body.push_str("\nhelp: ");
-        body.push_str(&d.help);
-    }
-    for r in &d.related {
-        let src = p.sources.get(r.file);
-        let at = src.line_col(r.span.start);
-        body.push_str(&format!(
-            "\n{}:{}:{}: {}",
-            src.path, at.line, at.column, r.message
-        ));
-    }
+    body.push_str(&super::context(p, d));
     writeln!(
         out,
         r#"    <testcase name="{code} at {line}:{col}" classname="{path}" file="{path}">"#,

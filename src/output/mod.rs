@@ -75,6 +75,41 @@ pub fn positions(project: &Project, d: &Diagnostic) -> (LineCol, LineCol) {
     (src.line_col(d.span.start), src.line_col(d.span.end))
 }
 
+/// The message followed by `help: ...`, for formats whose viewers show one text only.
+pub fn message_with_help(d: &Diagnostic) -> String {
+    if d.help.is_empty() {
+        d.message.clone()
+    } else {
+        format!("{}\nhelp: {}", d.message, d.help)
+    }
+}
+
+/// The message followed by [`context`], for CI annotations that show one text only.
+pub fn message_with_context(project: &Project, d: &Diagnostic) -> String {
+    let mut text = d.message.clone();
+    text.push_str(&context(project, d));
+    text
+}
+
+/// What follows a message in one-text formats: `\nhelp: ...`, then one
+/// `\nfile:line:col: message` line per related place (the rows of the people affected).
+pub fn context(project: &Project, d: &Diagnostic) -> String {
+    let mut text = String::new();
+    if !d.help.is_empty() {
+        text.push_str("\nhelp: ");
+        text.push_str(&d.help);
+    }
+    for r in &d.related {
+        let src = project.sources.get(r.file);
+        let at = src.line_col(r.span.start);
+        text.push_str(&format!(
+            "\n{}:{}:{}: {}",
+            src.path, at.line, at.column, r.message
+        ));
+    }
+    text
+}
+
 /// `N errors, N warnings` for summary lines.
 pub fn counts(report: &Report) -> String {
     let s = &report.summary;

@@ -255,11 +255,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             // Viewers show only the message, so the help goes with it: it is what the
             // reader must change.
             message: OwnedText {
-                text: if d.help.is_empty() {
-                    d.message.clone()
-                } else {
-                    format!("{}\nhelp: {}", d.message, d.help)
-                },
+                text: super::message_with_help(d),
             },
             locations: [Location {
                 physical_location: physical(p, d.file, &d.span),
