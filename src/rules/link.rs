@@ -45,30 +45,24 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             .map(|ph| ph.e164.to_string())
     };
     let mut once = Once::default();
-    for draft in &p.drafts {
+    for (draft, part) in message::text_parts(cx) {
         let text = p.text(draft.file);
-        for channel in message::text_channels(p, draft) {
-            let r = cx.renders.get(p, draft, channel);
-            for part in &r.parts {
-                for problem in check_deeplinks(&part.text, to_e164) {
-                    let written = part.text.get(problem.range.clone()).unwrap_or("");
-                    let link = part.text.get(problem.link.clone()).unwrap_or("");
-                    let span = part.source_range(problem.range.clone());
-                    let (message, help) =
-                        describe(problem.kind, link, written, problem.fixed_number.as_deref());
-                    let mut d =
-                        Diagnostic::new(&INVALID_DEEPLINK, draft.file, span.clone(), message, help);
-                    if let Some(fixed) = &problem.fixed_number {
-                        // Only an exact copy of the source can be replaced safely.
-                        if problem.kind != DeeplinkKind::XDmNoNumericId
-                            && text.get(span.clone()) == Some(written)
-                        {
-                            d = d.with_fix(draft.file, span, fixed.clone());
-                        }
-                    }
-                    once.push(sink, d);
+        for problem in check_deeplinks(&part.text, to_e164) {
+            let written = part.text.get(problem.range.clone()).unwrap_or("");
+            let link = part.text.get(problem.link.clone()).unwrap_or("");
+            let span = part.source_range(problem.range.clone());
+            let (message, help) =
+                describe(problem.kind, link, written, problem.fixed_number.as_deref());
+            let mut d = Diagnostic::new(&INVALID_DEEPLINK, draft.file, span.clone(), message, help);
+            if let Some(fixed) = &problem.fixed_number {
+                // Only an exact copy of the source can be replaced safely.
+                if problem.kind != DeeplinkKind::XDmNoNumericId
+                    && text.get(span.clone()) == Some(written)
+                {
+                    d = d.with_fix(draft.file, span, fixed.clone());
                 }
             }
+            once.push(sink, d);
         }
     }
 }

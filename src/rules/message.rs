@@ -123,6 +123,20 @@ pub fn text_channels(p: &Project, draft: &Draft) -> Vec<Channel> {
     out
 }
 
+/// Every post or message of every draft, as rendered for each of its text channels
+/// ([`text_channels`]): what the channel-free text rules (phones, deep links) walk.
+pub fn text_parts<'a>(
+    cx: &'a crate::rules::Context<'a>,
+) -> impl Iterator<Item = (&'a Draft, &'a crate::render::Rendered)> + 'a {
+    let p = cx.project;
+    p.drafts.iter().flat_map(move |draft| {
+        text_channels(p, draft)
+            .into_iter()
+            .flat_map(move |channel| cx.renders.get(p, draft, channel).parts.iter())
+            .map(move |part| (draft, part))
+    })
+}
+
 /// The first non-blank line of the draft's body (the body start when it has none).
 pub fn first_line(p: &Project, draft: &Draft) -> Range<usize> {
     body_lines(p, draft)

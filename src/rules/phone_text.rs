@@ -43,56 +43,51 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let region = message::region(p);
     let valid = |s: &str| phone::parse_in(s, region).is_ok_and(|ph| ph.valid);
     let mut once = Once::default();
-    for draft in &p.drafts {
+    for (draft, part) in message::text_parts(cx) {
         let text = p.text(draft.file);
-        for channel in message::text_channels(p, draft) {
-            let r = cx.renders.get(p, draft, channel);
-            for part in &r.parts {
-                for found in find_phones(&part.text, valid) {
-                    if found.prefix == Prefix::Plus {
-                        continue;
-                    }
-                    let Ok(ph) = phone::parse_in(found.text, region) else {
-                        continue;
-                    };
-                    if !ph.valid || ph.written == Written::International {
-                        continue;
-                    }
-                    let span = part.source_range(found.range.clone());
-                    let grouped = ph.e164.grouped();
-                    let (message, why) = if found.prefix == Prefix::DoubleZero {
-                        (
-                            format!(
-                                "the phone number {} starts with the 00 dialling prefix instead of +",
-                                found.text
-                            ),
-                            "00 works only from countries that dial abroad with 00",
-                        )
-                    } else {
-                        (
-                            format!(
-                                "the phone number {} has no country prefix (+{})",
-                                found.text,
-                                ph.e164.country_code()
-                            ),
-                            "without it the number cannot be dialled from abroad or opened in WhatsApp",
-                        )
-                    };
-                    let mut d = Diagnostic::new(
-                        &NOT_INTERNATIONAL,
-                        draft.file,
-                        span.clone(),
-                        message,
-                        format!("write it as {grouped}: {why}"),
-                    );
-                    // Only an exact copy of the source can be replaced safely (not a number
-                    // split by markup or written with entities).
-                    if text.get(span.clone()) == Some(found.text) {
-                        d = d.with_fix(draft.file, span, grouped);
-                    }
-                    once.push(sink, d);
-                }
+        for found in find_phones(&part.text, valid) {
+            if found.prefix == Prefix::Plus {
+                continue;
             }
+            let Ok(ph) = phone::parse_in(found.text, region) else {
+                continue;
+            };
+            if !ph.valid || ph.written == Written::International {
+                continue;
+            }
+            let span = part.source_range(found.range.clone());
+            let grouped = ph.e164.grouped();
+            let (message, why) = if found.prefix == Prefix::DoubleZero {
+                (
+                    format!(
+                        "the phone number {} starts with the 00 dialling prefix instead of +",
+                        found.text
+                    ),
+                    "00 works only from countries that dial abroad with 00",
+                )
+            } else {
+                (
+                    format!(
+                        "the phone number {} has no country prefix (+{})",
+                        found.text,
+                        ph.e164.country_code()
+                    ),
+                    "without it the number cannot be dialled from abroad or opened in WhatsApp",
+                )
+            };
+            let mut d = Diagnostic::new(
+                &NOT_INTERNATIONAL,
+                draft.file,
+                span.clone(),
+                message,
+                format!("write it as {grouped}: {why}"),
+            );
+            // Only an exact copy of the source can be replaced safely (not a number
+            // split by markup or written with entities).
+            if text.get(span.clone()) == Some(found.text) {
+                d = d.with_fix(draft.file, span, grouped);
+            }
+            once.push(sink, d);
         }
     }
 }
