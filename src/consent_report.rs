@@ -3,9 +3,11 @@
 
 use std::fmt::Write as _;
 
-use crate::consent::{Coverage, Group};
+use chrono_tz::Tz;
+
+use crate::consent::{Coverage, Finding, Group};
 use crate::plan::Plan;
-use crate::project::Project;
+use crate::project::{Audience, Project};
 use crate::rules::consent::{detail, who};
 use crate::schedule::format_local;
 
@@ -166,14 +168,7 @@ fn text(project: &Project, groups: &[&Group], coverage: &Coverage, totals: bool)
             .map(|f| project.sources.get(f).path.as_str())
             .unwrap_or("");
         for f in &g.findings {
-            let row = audience
-                .and_then(|a| a.contacts.get(f.contact as usize))
-                .map_or(0, |c| c.line);
-            let at = g
-                .instants
-                .get(f.instant as usize)
-                .map(|&t| format_local(t, tz))
-                .unwrap_or_default();
+            let (row, at) = row_and_time(audience, g, f, tz);
             let _ = writeln!(
                 out,
                 "    {csv_path}:{row}  {:<16}  {:<12}  {at}  {}",
@@ -219,14 +214,7 @@ fn csv(project: &Project, groups: &[&Group]) -> String {
             .map(|f| project.sources.get(f).path.clone())
             .unwrap_or_default();
         for f in &g.findings {
-            let row = audience
-                .and_then(|a| a.contacts.get(f.contact as usize))
-                .map_or(0, |c| c.line);
-            let at = g
-                .instants
-                .get(f.instant as usize)
-                .map(|&t| format_local(t, tz))
-                .unwrap_or_default();
+            let (row, at) = row_and_time(audience, g, f, tz);
             let _ = w.write_record([
                 id.as_str(),
                 &line.to_string(),
@@ -244,4 +232,17 @@ fn csv(project: &Project, groups: &[&Group]) -> String {
     w.into_inner()
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default()
+}
+
+/// The CSV line of a finding's recipient and the local time of its send.
+fn row_and_time(audience: Option<&Audience>, g: &Group, f: &Finding, tz: Tz) -> (u32, String) {
+    let row = audience
+        .and_then(|a| a.contacts.get(f.contact as usize))
+        .map_or(0, |c| c.line);
+    let at = g
+        .instants
+        .get(f.instant as usize)
+        .map(|&t| format_local(t, tz))
+        .unwrap_or_default();
+    (row, at)
 }
