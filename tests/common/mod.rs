@@ -47,13 +47,19 @@ pub fn check(name: &str) -> Rendered {
 
 /// Like [`check`], reporting only on `paths` (relative to the fixture).
 pub fn check_paths(name: &str, paths: &[&str]) -> Rendered {
-    let root = fixture(name);
+    check_dir(&fixture(name), paths)
+}
+
+/// Checks the project at `root` (a fixture or a temporary copy), reporting only on
+/// `paths` (root-relative).
+pub fn check_dir(root: &std::path::Path, paths: &[&str]) -> Rendered {
     let options = Options {
-        root: Some(root.clone()),
+        root: Some(root.to_path_buf()),
         paths: paths.iter().map(|p| root.join(p)).collect(),
         now: Some(chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into()),
     };
-    let report = check::run(&options).unwrap_or_else(|e| panic!("{name} did not load: {e:?}"));
+    let report =
+        check::run(&options).unwrap_or_else(|e| panic!("{} did not load: {e:?}", root.display()));
     let style = Style {
         color: false,
         quiet: false,

@@ -1,6 +1,9 @@
 //! Builders for tiny but structurally real media files; nothing binary is committed.
 #![allow(dead_code)]
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::fs::File;
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -284,32 +287,10 @@ impl Report {
 
 /// Runs `camplint check` in-process on `root`, reporting only on `paths` (root-relative).
 pub fn check_dir(root: &Path, paths: &[&str]) -> Report {
-    use camplint::check::{self, Options};
-    use camplint::output::{self, Format, Style};
-    let options = Options {
-        root: Some(root.to_path_buf()),
-        paths: paths.iter().map(|p| root.join(p)).collect(),
-        now: Some(
-            chrono::DateTime::parse_from_rfc3339("2026-11-25T09:00:00+01:00")
-                .expect("now")
-                .into(),
-        ),
-    };
-    let report = check::run(&options).unwrap_or_else(|e| panic!("project did not load: {e:?}"));
-    let style = Style {
-        color: false,
-        quiet: false,
-        deny_warnings: false,
-    };
-    let render = |format| {
-        let mut out = Vec::new();
-        output::write(&report, format, style, &mut out).expect("render");
-        String::from_utf8(out).expect("utf-8")
-    };
-    let json = render(Format::Json);
+    let r = common::check_dir(root, paths);
     Report {
-        human: render(Format::Human),
-        value: serde_json::from_str(&json).expect("json"),
-        json,
+        human: r.human,
+        value: r.value,
+        json: r.json,
     }
 }
