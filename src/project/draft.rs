@@ -46,6 +46,9 @@ pub struct Draft {
     pub lang: Option<Language>,
     /// Byte range of the Markdown body in the file.
     pub body: Range<usize>,
+    /// Indexes into `Project::campaigns` of the campaigns that send it, each once, in
+    /// campaign-id order (filled once the campaigns are loaded).
+    pub sent_by: Vec<usize>,
 }
 
 /// Where the front matter and the body are in a draft's text.
@@ -95,6 +98,7 @@ pub fn load(file: FileId, path: String, text: &str, sink: &mut Sink) -> Draft {
         media: Vec::new(),
         lang: None,
         body: 0..text.len(),
+        sent_by: Vec::new(),
     };
     let layout = match layout(text) {
         Ok(l) => l,

@@ -412,7 +412,35 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
         audience::read_contacts(a, id, text, &mut phones, &mut project.handles, sink);
     }
     project.disabled = disabled;
+    link_senders(&mut project);
     Ok(project)
+}
+
+/// Records on each draft which campaigns send it, once, so rules need not scan every
+/// campaign's sends for every draft.
+fn link_senders(project: &mut Project) {
+    for (ci, c) in project.campaigns.iter().enumerate() {
+        for s in &c.sends {
+            let Some(path) = s.message_path.as_deref() else {
+                continue;
+            };
+            if let Ok(di) = project
+                .drafts
+                .binary_search_by(|d| d.path.as_str().cmp(path))
+            {
+                let sent_by = &mut project.drafts[di].sent_by;
+                if sent_by.last() != Some(&ci) {
+                    sent_by.push(ci);
+                }
+            }
+        }
+    }
+    let campaigns = &project.campaigns;
+    for d in &mut project.drafts {
+        d.sent_by
+            .sort_by(|&a, &b| campaigns[a].id.cmp(&campaigns[b].id));
+        d.sent_by.dedup();
+    }
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(

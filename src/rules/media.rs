@@ -270,32 +270,20 @@ fn is_remote(path: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://")
 }
 
-/// Which channels send each draft, with the first campaign that sends it on each.
-fn senders(campaigns: &[Campaign]) -> BTreeMap<&str, BTreeMap<Channel, &Campaign>> {
-    let mut out: BTreeMap<&str, BTreeMap<Channel, &Campaign>> = BTreeMap::new();
-    for c in campaigns {
-        for s in &c.sends {
-            if let Some(path) = &s.message_path {
-                out.entry(path.as_str())
-                    .or_default()
-                    .entry(*c.channel.get_ref())
-                    .or_insert(c);
-            }
-        }
-    }
-    out
-}
-
 /// Runs the media checks.
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
-    let sent = senders(&p.campaigns);
     // Each file is probed once, however many drafts and channels attach it.
     let mut probed: BTreeMap<PathBuf, Result<MediaInfo, ProbeError>> = BTreeMap::new();
     for draft in &p.drafts {
-        let Some(channels) = sent.get(draft.path.as_str()) else {
+        // Each channel that sends the draft, with the first campaign (by id) on it.
+        let mut channels: BTreeMap<Channel, &Campaign> = BTreeMap::new();
+        for c in super::message::senders(p, draft) {
+            channels.entry(*c.channel.get_ref()).or_insert(c);
+        }
+        if channels.is_empty() {
             continue;
-        };
+        }
         // The thread rendering knows which post each image belongs to; the images are
         // the same in every rendering.
         let refs = references(draft, &cx.renders.get(p, draft, Channel::Twitter).images);
@@ -317,7 +305,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             })
             .collect();
         let mut seen = BTreeSet::new();
-        for (&channel, campaign) in channels {
+        for (&channel, campaign) in &channels {
             let limits = p.config.limits.get(media_channel(channel));
             // An X thread is one post per part; every other channel sends the draft whole.
             let parts: BTreeSet<usize> = if channel == Channel::Twitter {

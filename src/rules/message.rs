@@ -22,17 +22,11 @@ use crate::render::{render, RenderedDraft, Style};
 
 /// The campaigns that send `draft`, each once, in campaign-id order.
 pub fn senders<'a>(p: &'a Project, draft: &Draft) -> Vec<&'a Campaign> {
-    let mut out: Vec<&Campaign> = p
-        .campaigns
+    draft
+        .sent_by
         .iter()
-        .filter(|c| {
-            c.sends
-                .iter()
-                .any(|s| s.message_path.as_deref() == Some(draft.path.as_str()))
-        })
-        .collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
-    out
+        .filter_map(|&ci| p.campaigns.get(ci))
+        .collect()
 }
 
 /// The channel `camplint render` uses by default: the first sending campaign's (by id),

@@ -2,8 +2,6 @@
 //! campaign names but do not exist, audiences on a channel the campaign cannot reach,
 //! drafts nobody sends.
 
-use std::collections::BTreeSet;
-
 use super::Context;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Sink};
@@ -106,7 +104,6 @@ declare_rule! {
 /// Runs the reference checks.
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
-    let mut used = BTreeSet::new();
     for c in &p.campaigns {
         let channel = *c.channel.get_ref();
         for a in &c.audiences {
@@ -161,7 +158,6 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                 ));
                 continue;
             };
-            used.insert(path.as_str());
             if p.draft(path).is_some() {
                 continue;
             }
@@ -205,7 +201,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         return;
     }
     for d in &p.drafts {
-        if !used.contains(d.path.as_str()) {
+        if d.sent_by.is_empty() {
             let first_line = p
                 .sources
                 .get(d.file)
