@@ -3,29 +3,22 @@
 //! lists and the consent ledger (CSV) and reports what would break the law, the
 //! platforms' rules or the customers' patience, before anything is sent.
 //!
-//! The flow: [`project::load`] reads everything once into a [`project::Project`];
-//! [`rules::run_all`] runs every check into a [`diagnostic::Sink`]; [`check::run`] applies
-//! severities and suppressions and sorts; [`output`] prints.
+//! The modules are layers; each imports only the ones listed before it
+//! (`docs/architecture.md` draws them, and `tests/layers.rs` keeps it true):
+//!
+//! 1. [`base`]: source files and positions, diagnostics, a rule's identity.
+//! 2. [`domain`]: text, phones, media, rendering, calendar time; no project.
+//! 3. [`project`]: `camplint.toml` and loading every file into a [`project::Project`].
+//! 4. [`analysis`]: the send plan, consent coverage, renders, shared by all rules.
+//! 5. [`rules`]: the checks and the catalogue of every rule.
+//! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort.
+//! 7. The faces: [`output`] formats, [`cli`] commands.
 
-pub mod calendar;
-pub mod channel;
-pub mod check;
+pub mod analysis;
+pub mod base;
 pub mod cli;
-pub mod config;
-pub mod consent;
-pub mod consent_report;
-pub mod diagnostic;
-pub mod init;
-pub mod media;
+pub mod domain;
+pub mod engine;
 pub mod output;
-pub mod phone;
-pub mod plan;
 pub mod project;
-pub mod render;
 pub mod rules;
-pub mod schedule;
-pub mod schema;
-pub mod source;
-pub mod text;
-pub mod toml_util;
-pub mod window;

@@ -45,7 +45,7 @@ fn explain_prints_the_docs_and_suggests_near_codes() {
 #[test]
 fn committed_schemas_are_up_to_date() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
-    for (name, text) in camplint::schema::all() {
+    for (name, text) in camplint::cli::schema::all() {
         let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
         assert!(
             committed == text,
@@ -60,7 +60,7 @@ fn schema_command_writes_every_schema() {
     let out = tmp.path().join("s");
     let (code, _, _) = camplint(&["schema", "--out", &out.to_string_lossy()]);
     assert_eq!(code, 0);
-    for (name, text) in camplint::schema::all() {
+    for (name, text) in camplint::cli::schema::all() {
         assert_eq!(std::fs::read_to_string(out.join(name)).unwrap(), text);
         let v: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert!(v["properties"].is_object(), "{name} has no properties");

@@ -5,10 +5,10 @@
 
 use std::time::Instant;
 
-use camplint::channel::{ConsentChannel, Purpose};
-use camplint::consent::Coverage;
-use camplint::phone::E164;
-use camplint::plan::Plan;
+use camplint::analysis::consent::Coverage;
+use camplint::analysis::plan::Plan;
+use camplint::base::channel::{ConsentChannel, Purpose};
+use camplint::domain::phone::E164;
 use camplint::project::{self, Action, ConsentEvent, Contact, ContactKey, PhoneForm};
 use chrono::{TimeDelta, TimeZone, Utc};
 
@@ -51,8 +51,8 @@ fn million_contacts_two_million_events() {
         "campaigns/c.toml",
         "channel = \"whatsapp\"\npurpose = \"marketing\"\naudiences = [\"tutti\"]\n\n[[sends]]\nmessage = \"messages/m.md\"\nat = 2026-11-27T10:00:00\n\n[[sends]]\nmessage = \"messages/m.md\"\nat = 2026-11-28T18:00:00\nrepeat = { every = \"1d\", count = 7 }\n",
     );
-    let mut sink = camplint::diagnostic::Sink::default();
-    let mut p = project::load(root, &mut sink).unwrap();
+    let mut sink = camplint::base::diagnostic::Sink::default();
+    let mut p = project::load(root, &camplint::rules::CATALOGUE, &mut sink).unwrap();
 
     let key = |i: u64| ContactKey::Phone(E164::from_u64(393_000_000_000 + i * 7).unwrap());
     p.audiences[0].contacts = (0..CONTACTS)

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use camplint::check::{self, Options};
+use camplint::engine::{self, Options};
 use camplint::output::{self, Format, Style};
 use camplint::rules::RULES;
 use common::{camplint, check, fixture, NOW};
@@ -20,7 +20,7 @@ fn render_at(root: &Path, format: Format) -> String {
         paths: Vec::new(),
         now: Some(chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into()),
     };
-    let report = check::run(&options).unwrap();
+    let report = engine::run(&options).unwrap();
     let style = Style {
         color: false,
         quiet: false,

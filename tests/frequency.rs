@@ -197,13 +197,13 @@ fn many_contacts_are_counted_by_membership() {
     // 29 million steps; by membership it is 3 timelines.
     let dir = tempfile::tempdir().unwrap();
     big_project(dir.path(), 20_000, 1_234);
-    let options = camplint::check::Options {
+    let options = camplint::engine::Options {
         root: Some(dir.path().to_path_buf()),
         paths: vec![],
         now: None,
     };
     let start = std::time::Instant::now();
-    let report = camplint::check::run(&options).unwrap();
+    let report = camplint::engine::run(&options).unwrap();
     let caps: Vec<_> = report
         .diagnostics
         .iter()

@@ -274,11 +274,11 @@ fn a_bad_limits_table_is_config_invalid_with_its_span() {
     let mut text = std::fs::read_to_string(&config).unwrap();
     text.push_str("\n[limits.twitter.video]\nmax_duration = \"10 mo\"\n");
     std::fs::write(&config, &text).unwrap();
-    let options = camplint::check::Options {
+    let options = camplint::engine::Options {
         root: Some(p.root.clone()),
         ..Default::default()
     };
-    match camplint::check::run(&options) {
+    match camplint::engine::run(&options) {
         Err(camplint::project::LoadError::Config(diags, _)) => {
             assert_eq!(diags.len(), 1);
             assert_eq!(diags[0].rule.code, "config/invalid");

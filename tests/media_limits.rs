@@ -1,4 +1,4 @@
-use camplint::media::{
+use camplint::domain::media::{
     check_attachments, Attachment, Codec, Format, LimitsOverride, LimitsTable, MediaChannel,
     MediaFinding, MediaInfo, MediaKind, MediaRule, ProbeError, SpecialFile,
 };

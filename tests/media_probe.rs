@@ -1,6 +1,6 @@
 mod media_common;
 
-use camplint::media::{
+use camplint::domain::media::{
     extension_format, probe, resolve_attachment, Codec, Format, MediaKind, ProbeError, SpecialFile,
 };
 use media_common::*;

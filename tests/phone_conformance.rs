@@ -1,6 +1,6 @@
 //! Every case of `phone-it.json` (libphonenumber's verdicts on Italian numbers) must agree.
 
-use camplint::phone::{parse, NumberKind};
+use camplint::domain::phone::{parse, NumberKind};
 use serde_json::Value;
 
 #[test]

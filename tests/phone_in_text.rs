@@ -2,7 +2,7 @@
 //! found whole in ordinary draft sentences, and never after an identifier label or inside
 //! a deep link; validity is the table's own verdict.
 
-use camplint::text::content::{find_phone_candidates, find_phones, Prefix};
+use camplint::domain::text::content::{find_phone_candidates, find_phones, Prefix};
 
 struct Case {
     input: String,

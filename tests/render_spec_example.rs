@@ -1,7 +1,7 @@
 //! The draft example of SPEC 1.3, split and rendered end to end for every channel style.
 
+use camplint::domain::render::{render, Style};
 use camplint::project::draft::layout;
-use camplint::render::{render, Style};
 
 const DRAFT: &str = "+++
 offer = { code = \"BF26\", description = \"20% di sconto\", valid_until = 2026-11-30 }

@@ -1,7 +1,7 @@
 //! Every detector on many random texts made of the pieces that steer them: none may panic,
 //! and every range must be a valid slice of the text.
 
-use camplint::text::content::{
+use camplint::domain::text::content::{
     check_deeplinks, find_code, find_emails, find_phone_candidates, find_phones, OfferFinder,
     OptOutFinder,
 };

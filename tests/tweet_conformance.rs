@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use camplint::text::tweet_length::{find_urls, weighted_length};
+use camplint::domain::text::tweet_length::{find_urls, weighted_length};
 use serde_json::Value;
 use yaml_rust2::{Yaml, YamlLoader};
 

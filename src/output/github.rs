@@ -4,8 +4,8 @@
 use std::io::{self, Write};
 
 use super::Style;
-use crate::check::Report;
-use crate::diagnostic::Severity;
+use crate::base::diagnostic::Severity;
+use crate::engine::Report;
 
 /// Escapes a command's message: the runner reads `%`, CR and LF as percent escapes.
 pub fn escape_data(s: &str) -> String {

@@ -16,8 +16,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::check::Report;
-use crate::diagnostic::Severity;
+use crate::base::diagnostic::Severity;
+use crate::engine::Report;
 
 #[derive(Serialize)]
 struct Issue<'a> {

@@ -10,9 +10,9 @@ use miette::{
 };
 
 use super::Style;
-use crate::check::Report;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{SourceFile, Sources};
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::source::{SourceFile, Sources};
+use crate::engine::Report;
 
 /// A window onto one source file for miette. miette finds lines by scanning from the
 /// start of the text it is given; handing it only the lines around the span keeps a

@@ -4,8 +4,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::check::{Report, Summary};
-use crate::diagnostic::Severity;
+use crate::base::diagnostic::Severity;
+use crate::engine::{Report, Summary};
 
 #[derive(Serialize)]
 struct Document<'a> {

@@ -9,8 +9,8 @@
 
 use std::io::{self, Write};
 
-use crate::check::Report;
-use crate::diagnostic::Diagnostic;
+use crate::base::diagnostic::Diagnostic;
+use crate::engine::Report;
 
 /// Escapes text for an XML attribute value or element content. Characters XML 1.0
 /// cannot hold at all (most C0 controls, U+FFFE, U+FFFF) become U+FFFD; line breaks and

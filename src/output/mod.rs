@@ -2,10 +2,10 @@
 
 use std::io::{self, Write};
 
-use crate::check::Report;
-use crate::diagnostic::Diagnostic;
+use crate::base::diagnostic::Diagnostic;
+use crate::base::source::LineCol;
+use crate::engine::Report;
 use crate::project::Project;
-use crate::source::LineCol;
 
 pub mod github;
 pub mod gitlab;
@@ -48,8 +48,8 @@ pub struct Style {
 
 impl Style {
     /// Whether a finding of this severity is printed.
-    pub fn shows(&self, severity: crate::diagnostic::Severity) -> bool {
-        use crate::diagnostic::Severity;
+    pub fn shows(&self, severity: crate::base::diagnostic::Severity) -> bool {
+        use crate::base::diagnostic::Severity;
         !self.quiet
             || severity == Severity::Error
             || (self.deny_warnings && severity == Severity::Warning)

@@ -10,11 +10,12 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::check::Report;
-use crate::diagnostic::Severity;
+use crate::base::diagnostic::Severity;
+use crate::base::rule::Rule;
+use crate::base::source::FileId;
+use crate::engine::Report;
 use crate::project::Project;
-use crate::rules::{Rule, RULES};
-use crate::source::FileId;
+use crate::rules::RULES;
 
 /// The schema the log declares; tests validate against a copy of it.
 const SCHEMA: &str =

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::Style;
-use crate::check::Report;
+use crate::engine::Report;
 
 /// Writes `file:line:col: severity[code]: message` lines.
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {

@@ -6,10 +6,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::contact::{ContactKey, Handles, PhoneForm, PhoneReader};
-use crate::channel::AudienceChannel;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::rules::parse::{CSV, SCHEMA};
-use crate::source::FileId;
+use crate::base::channel::AudienceChannel;
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::source::FileId;
+use crate::project::parse::{CSV, SCHEMA};
 
 /// An audience file as written.
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -5,11 +5,11 @@ use serde::Deserialize;
 use toml::value::Datetime;
 use toml::Spanned;
 
-use crate::channel::{Channel, Purpose};
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::rules::parse::SCHEMA;
-use crate::schedule::Repeat;
-use crate::source::FileId;
+use crate::base::channel::{Channel, Purpose};
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::source::FileId;
+use crate::domain::time::Repeat;
+use crate::project::parse::SCHEMA;
 
 /// A campaign file as written.
 #[derive(Debug, Deserialize, JsonSchema)]

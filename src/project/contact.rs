@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::phone::{self, Region, Written, E164};
+use crate::domain::phone::{self, Region, Written, E164};
 
 /// A contact after normalisation: what audiences and the ledger are matched on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

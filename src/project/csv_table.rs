@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::rules::parse::CSV;
-use crate::source::FileId;
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::source::FileId;
+use crate::project::parse::CSV;
 
 /// One data row: its fields and where it starts. Borrows the reader's record buffer,
 /// so reading millions of rows allocates nothing per row.

@@ -7,10 +7,10 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::campaign::{Offer, RawOffer};
-use crate::config::Language;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::rules::parse::{SCHEMA, TOML};
-use crate::source::FileId;
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::source::FileId;
+use crate::project::config::Language;
+use crate::project::parse::{SCHEMA, TOML};
 
 /// A draft's front matter as written.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -124,7 +124,7 @@ pub fn load(file: FileId, path: String, text: &str, sink: &mut Sink) -> Draft {
         .map(|c| if c == '\n' { '\n' } else { ' ' })
         .collect();
     padded.push_str(&text[fm.clone()]);
-    match crate::toml_util::parse::<RawFrontMatter>(&padded) {
+    match crate::base::toml_util::parse::<RawFrontMatter>(&padded) {
         Ok(raw) => {
             draft.offer = raw.offer.map(|o| super::campaign::offer(o, file, sink));
             draft.media = raw.media;

@@ -5,10 +5,10 @@ use chrono_tz::Tz;
 
 use super::contact::{ContactKey, Handles, PhoneForm, PhoneReader};
 use super::csv_table::{field_span, open};
-use crate::channel::{ConsentChannel, Purpose};
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::rules::parse::CSV;
-use crate::source::FileId;
+use crate::base::channel::{ConsentChannel, Purpose};
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::source::FileId;
+use crate::project::parse::CSV;
 
 /// Granted or withdrawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -4,20 +4,41 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::Region;
-use crate::rules::parse::{ENCODING, SCHEMA, TOML, UNREADABLE};
-use crate::rules::Rule;
-use crate::source::{FileId, FileKind, SourceFile, Sources};
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::rule::{Catalogue, Rule};
+use crate::base::source::{FileId, FileKind, SourceFile, Sources};
+use crate::declare_rule;
+use crate::domain::phone::Region;
+use crate::project::config::Config;
+use crate::project::parse::{ENCODING, SCHEMA, TOML, UNREADABLE};
 
 pub mod audience;
 pub mod campaign;
+pub mod config;
 pub mod contact;
 pub mod csv_table;
 pub mod draft;
 pub mod fs;
 pub mod ledger;
+pub mod parse;
+pub mod suppress;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports an audience whose `contacts` names a CSV file that does not exist.
+    ///
+    /// ## Why is this bad?
+    /// The audience has no recipients, so its consent and frequency cannot be checked.
+    ///
+    /// ## Example
+    /// ```toml
+    /// contacts = "vip.cvs"
+    /// ```
+    ///
+    /// ## How to fix
+    /// Correct the file name; it is relative to the audience file.
+    pub static MISSING_CONTACTS = ("ref/missing-contacts", Error, "an audience names a contact list that does not exist");
+}
 
 pub use audience::{Audience, Contact};
 pub use campaign::{Campaign, Offer, Send};
@@ -189,7 +210,13 @@ fn read_into(
 
 /// Collects `camplint-disable` directives from comment lines. `md` selects Markdown
 /// comments (`<!-- ... -->`) instead of `#` lines.
-fn directives(file: FileId, text: &str, md: bool, sink: &mut Sink) -> Vec<&'static Rule> {
+fn directives(
+    file: FileId,
+    text: &str,
+    md: bool,
+    catalogue: &Catalogue,
+    sink: &mut Sink,
+) -> Vec<&'static Rule> {
     let mut rules = Vec::new();
     let mut found = |body: &str, base: usize, sink: &mut Sink| {
         // Only a comment that is a directive counts, not one that mentions it in prose.
@@ -207,17 +234,17 @@ fn directives(file: FileId, text: &str, md: bool, sink: &mut Sink) -> Vec<&'stat
             if code.is_empty() {
                 continue;
             }
-            match crate::rules::find(code) {
+            match catalogue.find(code) {
                 Some(r) => rules.push(r),
                 None => {
-                    let help = match crate::rules::suggest(code) {
+                    let help = match catalogue.suggest(code) {
                         Some(near) => {
                             format!("did you mean `{near}`? `camplint rules` lists every code")
                         }
                         None => "use a code from `camplint rules`".to_string(),
                     };
                     sink.push(Diagnostic::new(
-                        &crate::rules::suppress::UNKNOWN_RULE,
+                        &crate::project::suppress::UNKNOWN_RULE,
                         file,
                         start..start + code.len(),
                         format!(
@@ -258,7 +285,7 @@ fn stem(rel: &str) -> String {
 
 /// Loads the project at `root` (which holds `camplint.toml`). File-level problems go to
 /// `sink`; only a broken `camplint.toml` or an unreadable root is an error.
-pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
+pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Project, LoadError> {
     let root = std::fs::canonicalize(root)
         .map_err(|e| LoadError::Root(root.display().to_string(), e.to_string()))?;
     let mut sources = Sources::default();
@@ -271,12 +298,12 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
         &mut config_sink,
     );
     let config = if readable {
-        crate::config::parse(&sources.get(config_file).text).map_err(|problems| {
+        config::parse(&sources.get(config_file).text, catalogue).map_err(|problems| {
             problems
                 .into_iter()
                 .map(|p| {
                     Diagnostic::new(
-                        &crate::config::INVALID,
+                        &crate::project::config::INVALID,
                         config_file,
                         p.span,
                         p.message,
@@ -290,7 +317,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
             .into_vec()
             .into_iter()
             .map(|mut d| {
-                d.rule = &crate::config::INVALID;
+                d.rule = &crate::project::config::INVALID;
                 d
             })
             .collect())
@@ -338,7 +365,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
             continue;
         }
         let text = &project.sources.get(id).text;
-        let off = directives(id, text, kind == FileKind::Draft, sink);
+        let off = directives(id, text, kind == FileKind::Draft, catalogue, sink);
         if !off.is_empty() {
             disabled.insert(id, off);
         }
@@ -392,7 +419,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
         };
         if fs::inspect(&root, &rel) == Err(fs::ReadProblem::Missing) {
             sink.push(Diagnostic::new(
-                &crate::rules::refs::MISSING_CONTACTS,
+                &MISSING_CONTACTS,
                 a.file,
                 a.contacts_path.span(),
                 format!("the contact list {rel} does not exist"),
@@ -405,7 +432,7 @@ pub fn load(root: &Path, sink: &mut Sink) -> Result<Project, LoadError> {
             continue;
         }
         let text = &project.sources.get(id).text;
-        let off = directives(id, text, false, sink);
+        let off = directives(id, text, false, catalogue, sink);
         if !off.is_empty() {
             disabled.insert(id, off);
         }
@@ -448,7 +475,7 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
     text: &str,
     sink: &mut Sink,
 ) -> Option<T> {
-    match crate::toml_util::parse::<T>(text) {
+    match crate::base::toml_util::parse::<T>(text) {
         Ok(v) => Some(v),
         Err((syntax, e)) => {
             sink.push(Diagnostic::new(
@@ -533,18 +560,28 @@ fn discover(root: &Path, config: &Config, config_file: FileId, sink: &mut Sink) 
 mod tests {
     use super::*;
 
+    declare_rule! {
+        /// A rule for these tests only.
+        static OPTOUT = ("optout/missing", Warning, "test rule");
+    }
+    declare_rule! {
+        /// Another.
+        static AUDIENCE = ("ref/unknown-audience", Error, "test rule");
+    }
+    const CATALOGUE: Catalogue = Catalogue(&[&OPTOUT, &AUDIENCE]);
+
     #[test]
     fn only_comments_that_are_directives_disable_rules() {
         let mut sink = Sink::default();
         let md = "<!-- camplint-disable optout/missing -->\n<!-- do not use camplint-disable offer/missing here -->\n";
-        let off = directives(FileId(0), md, true, &mut sink);
+        let off = directives(FileId(0), md, true, &CATALOGUE, &mut sink);
         assert_eq!(
             off.iter().map(|r| r.code).collect::<Vec<_>>(),
             ["optout/missing"]
         );
         let toml =
             "# camplint-disable ref/unknown-audience, nope/x\nname = \"# camplint-disable\"\n";
-        let off = directives(FileId(0), toml, false, &mut sink);
+        let off = directives(FileId(0), toml, false, &CATALOGUE, &mut sink);
         assert_eq!(off.len(), 1);
         assert_eq!(sink.as_slice().len(), 1, "the unknown code is a warning");
     }

@@ -1,8 +1,8 @@
 //! `audience/*`: problems inside one contact list.
 
-use super::Context;
+use crate::analysis::Context;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
 use crate::project::contact;
 use crate::project::csv_table::field_span;
 

@@ -1,9 +1,9 @@
 //! `broadcast/*`: limits of WhatsApp broadcast lists.
 
-use super::Context;
-use crate::channel::AudienceChannel;
+use crate::analysis::Context;
+use crate::base::channel::AudienceChannel;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
 use crate::project::csv_table::field_span;
 
 /// Most recipients of one WhatsApp broadcast list (WhatsApp Help Center, "How to use

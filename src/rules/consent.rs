@@ -1,15 +1,15 @@
 //! `consent/*`: recipients a send may not reach (no grant, withdrawn, expired) and grant
-//! rows without proof. Coverage itself is decided once in [`crate::consent`]; this file
+//! rows without proof. Coverage itself is decided once in [`crate::analysis::consent`]; this file
 //! only turns it into diagnostics, one per (send entry, audience) and rule, so a list of
 //! a million contacts gives one line per send, not a million.
 
-use super::Context;
-use crate::consent::{Finding, Group, Problem};
+use crate::analysis::consent::{Finding, Group, Problem};
+use crate::analysis::Context;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
+use crate::domain::time::format_local;
 use crate::project::csv_table::{field_span, line_at};
 use crate::project::{contact, Action, Project};
-use crate::schedule::format_local;
 
 declare_rule! {
     /// ## What it does
@@ -121,7 +121,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
 }
 
 /// The rule that reports a problem.
-pub fn rule_of(problem: Problem) -> &'static super::Rule {
+pub fn rule_of(problem: Problem) -> &'static crate::base::rule::Rule {
     match problem {
         Problem::Missing | Problem::ServiceOnly | Problem::Unsourced => &MISSING,
         Problem::Withdrawn => &WITHDRAWN,
@@ -157,7 +157,7 @@ pub fn detail(p: &Project, f: &Finding) -> String {
     let Some((l, e)) = r.locate(&p.ledgers) else {
         return "no grant in the consent ledger".to_string();
     };
-    let day = crate::schedule::local_wall(e.at, tz).date();
+    let day = crate::domain::time::local_wall(e.at, tz).date();
     let row = format!("{} row {}", p.sources.get(l.file).path, e.line);
     match f.problem {
         Problem::Missing => "no grant in the consent ledger".to_string(),
@@ -189,7 +189,7 @@ fn when(p: &Project, g: &Group, first: u32) -> String {
 fn group_diagnostic(
     p: &Project,
     g: &Group,
-    rule: &'static super::Rule,
+    rule: &'static crate::base::rule::Rule,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<Diagnostic> {
     let found: Vec<&Finding> = g

@@ -12,14 +12,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::Context;
-use crate::channel::{Channel, Purpose};
+use crate::analysis::plan::Occurrence;
+use crate::analysis::Context;
+use crate::base::channel::{Channel, Purpose};
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::plan::Occurrence;
+use crate::domain::time::window::{cap_violations_with_starts, in_quiet_hours, Cap};
+use crate::domain::time::{format_local, Span};
 use crate::project::{contact, ContactKey, Project};
-use crate::schedule::{format_local, Span};
-use crate::window::{cap_violations_with_starts, in_quiet_hours, Cap};
 
 declare_rule! {
     /// ## What it does

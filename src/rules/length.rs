@@ -3,12 +3,12 @@
 //! with its source; a finding depends only on the measured length.
 
 use super::message::{self, Once};
-use super::Context;
-use crate::channel::Channel;
+use crate::analysis::Context;
+use crate::base::channel::Channel;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::render::Rendered;
-use crate::text::tweet_length::{weighted_length, MAX_TWEET_WEIGHTED_LENGTH};
+use crate::domain::render::Rendered;
+use crate::domain::text::tweet_length::{weighted_length, MAX_TWEET_WEIGHTED_LENGTH};
 
 /// WhatsApp text message body, in characters (Meta, WhatsApp Cloud API reference,
 /// "Text messages": body up to 4096 characters).
@@ -158,8 +158,8 @@ fn long_text(
     sink: &mut Sink,
     once: &mut Once,
     draft: &crate::project::Draft,
-    r: &crate::render::RenderedDraft,
-    rule: &'static super::Rule,
+    r: &crate::domain::render::RenderedDraft,
+    rule: &'static crate::base::rule::Rule,
     max: usize,
     what: &str,
 ) {
@@ -193,8 +193,8 @@ fn excess(part: &Rendered, at: usize) -> std::ops::Range<usize> {
 
 #[cfg(test)]
 mod tests {
-    use crate::render::{render, Style};
-    use crate::text::tweet_length::weighted_length;
+    use crate::domain::render::{render, Style};
+    use crate::domain::text::tweet_length::weighted_length;
 
     /// The weighted length of the first post of a Markdown draft, rendered for X.
     fn weighted(md: &str) -> usize {

@@ -2,11 +2,11 @@
 //! that cannot open a chat.
 
 use super::message::{self, Once};
-use super::Context;
+use crate::analysis::Context;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone;
-use crate::text::content::{check_deeplinks, DeeplinkKind};
+use crate::domain::phone;
+use crate::domain::text::content::{check_deeplinks, DeeplinkKind};
 
 declare_rule! {
     /// ## What it does

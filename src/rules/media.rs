@@ -1,5 +1,5 @@
 //! `media/*`: attachments the platform would refuse, found by looking at the files
-//! themselves (see [`crate::media`]): missing, outside the project, of a type the channel
+//! themselves (see [`crate::domain::media`]): missing, outside the project, of a type the channel
 //! does not take, too large, too many, too long, or an X image without a description.
 //!
 //! A draft's attachments are its front matter `media` plus every Markdown image, both
@@ -11,16 +11,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::PathBuf;
 
-use super::Context;
-use crate::channel::Channel;
+use crate::analysis::Context;
+use crate::base::channel::Channel;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::media::{
+use crate::domain::media::{
     check_attachments, probe, resolve_attachment, Attachment, MediaChannel, MediaInfo, MediaRule,
     ProbeError,
 };
+use crate::domain::render::Image;
 use crate::project::{fs, Campaign, Draft};
-use crate::render::Image;
 
 declare_rule! {
     /// ## What it does
@@ -197,7 +197,7 @@ declare_rule! {
 }
 
 /// The rule static of a media finding.
-fn rule_of(rule: MediaRule) -> &'static crate::rules::Rule {
+fn rule_of(rule: MediaRule) -> &'static crate::base::rule::Rule {
     match rule {
         MediaRule::MissingFile => &MISSING_FILE,
         MediaRule::OutsideProject => &OUTSIDE_PROJECT,
@@ -372,7 +372,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileId;
+    use crate::base::source::FileId;
 
     fn draft(text: &str) -> Draft {
         let mut sink = Sink::default();
@@ -382,7 +382,12 @@ mod tests {
     fn refs_of(text: &str) -> Vec<Reference> {
         let d = draft(text);
         let body = &text[d.body.clone()];
-        let rendered = crate::render::render(body, d.body.start, crate::render::Style::Plain, true);
+        let rendered = crate::domain::render::render(
+            body,
+            d.body.start,
+            crate::domain::render::Style::Plain,
+            true,
+        );
         references(&d, &rendered.images)
     }
 

@@ -11,14 +11,14 @@
 
 use std::collections::BTreeSet;
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use crate::channel::Channel;
-use crate::config::Language;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::Region;
+use crate::analysis::renders::style;
+use crate::base::channel::Channel;
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::domain::phone::Region;
+use crate::domain::render::Style;
+use crate::project::config::Language;
 use crate::project::{Campaign, Draft, Project};
-use crate::render::{render, RenderedDraft, Style};
 
 /// The campaigns that send `draft`, each once, in campaign-id order.
 pub fn senders<'a>(p: &'a Project, draft: &Draft) -> Vec<&'a Campaign> {
@@ -35,69 +35,6 @@ pub fn default_channel(p: &Project, draft: &Draft) -> Channel {
     senders(p, draft)
         .first()
         .map_or(Channel::Whatsapp, |c| *c.channel.get_ref())
-}
-
-/// How a channel shows text: WhatsApp markup, or plain for X posts and DMs.
-pub fn style(channel: Channel) -> Style {
-    if channel.is_whatsapp() {
-        Style::WhatsApp
-    } else {
-        Style::Plain
-    }
-}
-
-/// The three ways a draft can be rendered: WhatsApp markup, plain text split into a
-/// thread (public posts), plain text in one piece (DMs).
-fn variant(channel: Channel) -> usize {
-    match channel {
-        Channel::Whatsapp | Channel::WhatsappBroadcast => 0,
-        Channel::Twitter => 1,
-        Channel::TwitterDm => 2,
-    }
-}
-
-/// Every draft rendered at most once per variant, on first use, for every rule that
-/// reads text (content rules, media's Markdown images).
-#[derive(Debug)]
-pub struct Renders {
-    cells: Vec<[OnceLock<RenderedDraft>; 3]>,
-    empty: OnceLock<RenderedDraft>,
-}
-
-impl Renders {
-    /// An empty cache for the project's drafts.
-    pub fn new(p: &Project) -> Self {
-        Renders {
-            cells: p.drafts.iter().map(|_| Default::default()).collect(),
-            empty: OnceLock::new(),
-        }
-    }
-
-    /// The draft as `channel` receives it, rendered on first use.
-    pub fn get<'a>(&'a self, p: &Project, draft: &Draft, channel: Channel) -> &'a RenderedDraft {
-        let index = p
-            .drafts
-            .binary_search_by(|d| d.path.as_str().cmp(&draft.path))
-            .ok();
-        match index.and_then(|i| self.cells.get(i)) {
-            Some(cells) => cells[variant(channel)].get_or_init(|| rendered(p, draft, channel)),
-            // Every draft rules see is one of the project's; an unknown one reads as empty.
-            None => self
-                .empty
-                .get_or_init(|| render("", 0, style(channel), false)),
-        }
-    }
-}
-
-/// The draft as `channel` receives it; public posts are split into a thread on `---`.
-pub fn rendered(p: &Project, draft: &Draft, channel: Channel) -> RenderedDraft {
-    let body = p.text(draft.file).get(draft.body.clone()).unwrap_or("");
-    render(
-        body,
-        draft.body.start,
-        style(channel),
-        channel == Channel::Twitter,
-    )
 }
 
 /// One representative channel per distinct rendering of the draft among its senders'
@@ -120,8 +57,8 @@ pub fn text_channels(p: &Project, draft: &Draft) -> Vec<Channel> {
 /// Every post or message of every draft, as rendered for each of its text channels
 /// ([`text_channels`]): what the channel-free text rules (phones, deep links) walk.
 pub fn text_parts<'a>(
-    cx: &'a crate::rules::Context<'a>,
-) -> impl Iterator<Item = (&'a Draft, &'a crate::render::Rendered)> + 'a {
+    cx: &'a crate::analysis::Context<'a>,
+) -> impl Iterator<Item = (&'a Draft, &'a crate::domain::render::Rendered)> + 'a {
     let p = cx.project;
     p.drafts.iter().flat_map(move |draft| {
         text_channels(p, draft)

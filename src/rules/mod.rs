@@ -3,10 +3,9 @@
 //! `rules` and `explain` commands, the README table and config validation all read
 //! [`RULES`].
 
-use chrono::{DateTime, Utc};
-
-use crate::diagnostic::{Severity, Sink};
-use crate::project::Project;
+use crate::analysis::Context;
+use crate::base::diagnostic::Sink;
+use crate::base::rule::{Catalogue, Rule};
 
 pub mod audience;
 pub mod broadcast;
@@ -18,103 +17,35 @@ pub mod media;
 pub mod message;
 pub mod offer;
 pub mod optout;
-pub mod parse;
 pub mod phone;
 pub mod phone_text;
 pub mod privacy;
 pub mod refs;
 pub mod schedule;
-pub mod suppress;
-
-/// A rule's identity and documentation.
-#[derive(Debug)]
-pub struct Rule {
-    /// `family/name`, stable: users put it in config and suppression comments.
-    pub code: &'static str,
-    /// Severity when the config says nothing.
-    pub default_severity: Severity,
-    /// One line for `camplint rules` and the README table.
-    pub summary: &'static str,
-    /// The full documentation (Markdown) printed by `camplint explain`.
-    pub docs: &'static str,
-}
-
-impl Rule {
-    /// The family part of the code (`consent` for `consent/missing`).
-    pub fn family(&self) -> &'static str {
-        self.code.split('/').next().unwrap_or(self.code)
-    }
-
-    /// The documentation with the one-space indent of doc comments removed.
-    pub fn docs(&self) -> String {
-        let mut out = String::new();
-        for line in self.docs.lines() {
-            out.push_str(line.strip_prefix(' ').unwrap_or(line));
-            out.push('\n');
-        }
-        out.trim().to_string()
-    }
-}
-
-impl PartialEq for Rule {
-    fn eq(&self, other: &Self) -> bool {
-        self.code == other.code
-    }
-}
-
-/// Declares a rule as a static whose doc comment is also its `explain` text, so the
-/// documentation cannot drift from the code it sits on.
-#[macro_export]
-macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $vis:vis static $name:ident = ($code:literal, $sev:ident, $summary:literal);) => {
-        $(#[doc = $doc])*
-        $vis static $name: $crate::rules::Rule = $crate::rules::Rule {
-            code: $code,
-            default_severity: $crate::diagnostic::Severity::$sev,
-            summary: $summary,
-            docs: concat!($($doc, "\n"),*),
-        };
-    };
-}
-
-/// What a check may look at besides the project.
-#[derive(Debug, Clone, Copy)]
-pub struct Context<'a> {
-    /// Everything that was loaded.
-    pub project: &'a Project,
-    /// Every send expanded to its instants.
-    pub plan: &'a crate::plan::Plan,
-    /// Consent coverage of every send, decided once (SPEC 1.5).
-    pub coverage: &'a crate::consent::Coverage,
-    /// Drafts rendered per channel, each at most once.
-    pub renders: &'a message::Renders,
-    /// "Now", for messages that say how far away a send is.
-    pub now: DateTime<Utc>,
-}
 
 /// A check over the whole project.
 pub type Check = fn(&Context<'_>, &mut Sink);
 
 /// Every rule camplint knows, in catalogue order (by family, then code).
 pub static RULES: &[&Rule] = &[
-    &crate::config::INVALID,
-    &parse::TOML,
-    &parse::SCHEMA,
-    &parse::CSV,
-    &parse::ENCODING,
-    &parse::UNREADABLE,
+    &crate::project::config::INVALID,
+    &crate::project::parse::TOML,
+    &crate::project::parse::SCHEMA,
+    &crate::project::parse::CSV,
+    &crate::project::parse::ENCODING,
+    &crate::project::parse::UNREADABLE,
     &refs::UNKNOWN_AUDIENCE,
     &refs::MISSING_MESSAGE,
     &refs::CHANNEL_MISMATCH,
     &refs::UNUSED_MESSAGE,
-    &refs::MISSING_CONTACTS,
+    &crate::project::MISSING_CONTACTS,
     &consent::MISSING,
     &consent::WITHDRAWN,
     &consent::EXPIRED,
     &consent::NO_SOURCE,
     &frequency::CAP_EXCEEDED,
     &frequency::QUIET_HOURS,
-    &schedule::INVALID_TIME,
+    &crate::analysis::plan::INVALID_TIME,
     &schedule::OFFER_EXPIRED,
     &audience::DUPLICATE_CONTACT,
     &broadcast::TOO_MANY_RECIPIENTS,
@@ -138,7 +69,7 @@ pub static RULES: &[&Rule] = &[
     &media::ALT_TEXT_TOO_LONG,
     &link::INVALID_DEEPLINK,
     &privacy::PII_IN_PUBLIC_POST,
-    &suppress::UNKNOWN_RULE,
+    &crate::project::suppress::UNKNOWN_RULE,
 ];
 
 /// Every check, run in this order over a loaded project.
@@ -159,14 +90,17 @@ pub static CHECKS: &[Check] = &[
     privacy::check,
 ];
 
+/// [`RULES`] as the value the loader validates codes against.
+pub const CATALOGUE: Catalogue = Catalogue(RULES);
+
 /// Looks a rule up by its code.
 pub fn find(code: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.code == code)
+    CATALOGUE.find(code)
 }
 
 /// The closest known code to a mistyped one, for "did you mean".
 pub fn suggest(code: &str) -> Option<&'static str> {
-    crate::toml_util::closest(code, RULES.iter().map(|r| r.code))
+    CATALOGUE.suggest(code)
 }
 
 /// Runs every check.

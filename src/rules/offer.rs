@@ -4,14 +4,14 @@
 use std::collections::BTreeMap;
 
 use super::message;
-use super::Context;
-use crate::channel::Channel;
-use crate::channel::Purpose;
-use crate::config::Language;
+use crate::analysis::Context;
+use crate::base::channel::Channel;
+use crate::base::channel::Purpose;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
+use crate::domain::text::content::{find_code, OfferFinder};
+use crate::project::config::Language;
 use crate::project::{Campaign, Offer};
-use crate::text::content::{find_code, OfferFinder};
 
 declare_rule! {
     /// ## What it does

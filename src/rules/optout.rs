@@ -4,13 +4,13 @@
 use std::collections::BTreeSet;
 
 use super::message;
-use super::Context;
-use crate::channel::{Channel, Purpose};
-use crate::config::Language;
+use crate::analysis::Context;
+use crate::base::channel::{Channel, Purpose};
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
+use crate::domain::text::content::OptOutFinder;
+use crate::project::config::Language;
 use crate::project::Campaign;
-use crate::text::content::OptOutFinder;
 
 declare_rule! {
     /// ## What it does

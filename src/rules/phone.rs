@@ -3,14 +3,14 @@
 //! ([`crate::project::PhoneForm`]); only cells already found invalid are read again, to
 //! say why.
 
-use super::Context;
+use crate::analysis::Context;
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::source::FileId;
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::Region;
+use crate::domain::phone::Region;
 use crate::project::csv_table::field_span;
 use crate::project::ledger::CONTACT;
 use crate::project::{ContactKey, PhoneForm};
-use crate::source::FileId;
 
 declare_rule! {
     /// ## What it does
@@ -149,7 +149,7 @@ fn cell(
         }
         PhoneForm::Invalid | PhoneForm::Unreadable => {
             let was = written(text, &span);
-            let why = crate::phone::why_invalid(&was, region)
+            let why = crate::domain::phone::why_invalid(&was, region)
                 .unwrap_or_else(|| "not a valid phone number".to_string());
             sink.push(Diagnostic::new(
                 &INVALID,

@@ -2,11 +2,11 @@
 //! country code. (The CSV phone rules live in `rules/phone.rs`.)
 
 use super::message::{self, Once};
-use super::Context;
+use crate::analysis::Context;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::{self, Written};
-use crate::text::content::{find_phones, Prefix};
+use crate::domain::phone::{self, Written};
+use crate::domain::text::content::{find_phones, Prefix};
 
 declare_rule! {
     /// ## What it does

@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 
 use super::message::{self, Once};
-use super::Context;
-use crate::channel::Channel;
+use crate::analysis::Context;
+use crate::base::channel::Channel;
+use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
-use crate::phone::{self, E164};
-use crate::text::content::{find_emails, find_phones};
+use crate::domain::phone::{self, E164};
+use crate::domain::text::content::{find_emails, find_phones};
 
 declare_rule! {
     /// ## What it does

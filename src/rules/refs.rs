@@ -2,11 +2,11 @@
 //! campaign names but do not exist, audiences on a channel the campaign cannot reach,
 //! drafts nobody sends.
 
-use super::Context;
+use crate::analysis::Context;
+use crate::base::diagnostic::{Diagnostic, Sink};
+use crate::base::source::FileKind;
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Sink};
 use crate::project::fs;
-use crate::source::FileKind;
 
 declare_rule! {
     /// ## What it does
@@ -84,23 +84,6 @@ declare_rule! {
     pub static UNUSED_MESSAGE = ("ref/unused-message", Warning, "a draft that no campaign sends");
 }
 
-declare_rule! {
-    /// ## What it does
-    /// Reports an audience whose `contacts` names a CSV file that does not exist.
-    ///
-    /// ## Why is this bad?
-    /// The audience has no recipients, so its consent and frequency cannot be checked.
-    ///
-    /// ## Example
-    /// ```toml
-    /// contacts = "vip.cvs"
-    /// ```
-    ///
-    /// ## How to fix
-    /// Correct the file name; it is relative to the audience file.
-    pub static MISSING_CONTACTS = ("ref/missing-contacts", Error, "an audience names a contact list that does not exist");
-}
-
 /// Runs the reference checks.
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
@@ -108,7 +91,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         let channel = *c.channel.get_ref();
         for a in &c.audiences {
             let Some(audience) = p.audience(a.get_ref()) else {
-                let help = match crate::toml_util::closest(
+                let help = match crate::base::toml_util::closest(
                     a.get_ref(),
                     p.audiences.iter().map(|x| x.id.as_str()),
                 ) {
@@ -169,7 +152,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                 )
             } else {
                 let near =
-                    crate::toml_util::closest(path, p.drafts.iter().map(|d| d.path.as_str()));
+                    crate::base::toml_util::closest(path, p.drafts.iter().map(|d| d.path.as_str()));
                 (
                     format!("the draft {path} does not exist"),
                     match near {

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use camplint::check::{self, Options};
+use camplint::engine::{self, Options};
 use camplint::output::{self, Format, Style};
 
 /// Path of a fixture project.
@@ -59,7 +59,7 @@ pub fn check_dir(root: &std::path::Path, paths: &[&str]) -> Rendered {
         now: Some(chrono::DateTime::parse_from_rfc3339(NOW).unwrap().into()),
     };
     let report =
-        check::run(&options).unwrap_or_else(|e| panic!("{} did not load: {e:?}", root.display()));
+        engine::run(&options).unwrap_or_else(|e| panic!("{} did not load: {e:?}", root.display()));
     let style = Style {
         color: false,
         quiet: false,

@@ -5,11 +5,11 @@ use std::fmt::Write as _;
 
 use chrono_tz::Tz;
 
-use crate::consent::{Coverage, Finding, Group};
-use crate::plan::Plan;
+use crate::analysis::consent::{Coverage, Finding, Group};
+use crate::analysis::plan::Plan;
+use crate::domain::time::format_local;
 use crate::project::{Audience, Project};
 use crate::rules::consent::{detail, who};
-use crate::schedule::format_local;
 
 /// The report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,7 +67,7 @@ pub fn render(
                 .ok_or_else(|| {
                     ReportError::UnknownCampaign(
                         id.to_string(),
-                        crate::toml_util::closest(
+                        crate::base::toml_util::closest(
                             id,
                             project.campaigns.iter().map(|c| c.id.as_str()),
                         )

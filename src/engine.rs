@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, Level, Severity, Sink};
+use crate::analysis::Context;
+use crate::base::diagnostic::{Diagnostic, Level, Severity, Sink};
+use crate::base::source::FileId;
 use crate::project::{self, LoadError, Project};
-use crate::rules::{self, Context};
-use crate::source::FileId;
+use crate::rules;
 
 /// What a run was asked to do.
 #[derive(Debug, Clone, Default)]
@@ -50,7 +51,7 @@ pub struct Report {
     /// The loaded project.
     pub project: Project,
     /// The expanded sends.
-    pub plan: crate::plan::Plan,
+    pub plan: crate::analysis::plan::Plan,
     /// Findings to show, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// Counts.
@@ -83,10 +84,10 @@ pub fn resolve_root(root: Option<&Path>, paths: &[PathBuf]) -> Result<PathBuf, L
 pub fn run(options: &Options) -> Result<Report, LoadError> {
     let root = resolve_root(options.root.as_deref(), &options.paths)?;
     let mut sink = Sink::default();
-    let project = project::load(&root, &mut sink)?;
-    let plan = crate::plan::Plan::build(&project, &mut sink);
-    let coverage = crate::consent::Coverage::compute(&project, &plan);
-    let renders = crate::rules::message::Renders::new(&project);
+    let project = project::load(&root, &crate::rules::CATALOGUE, &mut sink)?;
+    let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
+    let coverage = crate::analysis::consent::Coverage::compute(&project, &plan);
+    let renders = crate::analysis::renders::Renders::new(&project);
     let cx = Context {
         project: &project,
         plan: &plan,
@@ -201,8 +202,8 @@ fn sort(project: &Project, diagnostics: &mut [Diagnostic]) {
 
 fn summarize(
     project: &Project,
-    plan: &crate::plan::Plan,
-    coverage: &crate::consent::Coverage,
+    plan: &crate::analysis::plan::Plan,
+    coverage: &crate::analysis::consent::Coverage,
     diagnostics: &[Diagnostic],
 ) -> Summary {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();

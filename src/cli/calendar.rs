@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::channel::{Channel, Purpose};
-use crate::plan::Plan;
+use crate::analysis::plan::Plan;
+use crate::base::channel::{Channel, Purpose};
+use crate::domain::time::{format_local, local_wall};
 use crate::project::Project;
-use crate::schedule::{format_local, local_wall};
 
 /// One send instant as the calendar shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -10,11 +10,12 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::base::diagnostic::Level;
+use crate::base::rule::{Catalogue, Rule};
 use crate::declare_rule;
-use crate::diagnostic::Level;
-use crate::media::{LimitsOverride, LimitsTable};
-use crate::schedule::{Span, Unit};
-use crate::window::{Cap, QuietHours};
+use crate::domain::media::{LimitsOverride, LimitsTable};
+use crate::domain::time::window::{Cap, QuietHours};
+use crate::domain::time::{Span, Unit};
 
 declare_rule! {
     /// ## What it does
@@ -282,7 +283,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Self {
         // The defaults are all valid, so validation of an empty config cannot fail.
-        match validate(RawConfig::default()) {
+        match validate(RawConfig::default(), &Catalogue(&[])) {
             Ok(c) => c,
             Err(_) => unreachable!("the default config is valid"),
         }
@@ -311,10 +312,10 @@ impl ConfigProblem {
 }
 
 /// Parses and validates the text of `camplint.toml`.
-pub fn parse(text: &str) -> Result<Config, Vec<ConfigProblem>> {
-    let raw: RawConfig = crate::toml_util::parse(text)
+pub fn parse(text: &str, catalogue: &Catalogue) -> Result<Config, Vec<ConfigProblem>> {
+    let raw: RawConfig = crate::base::toml_util::parse(text)
         .map_err(|(_, e)| vec![ConfigProblem::new(e.span, e.message, e.help)])?;
-    validate(raw)
+    validate(raw, catalogue)
 }
 
 fn default_globs(list: Option<Vec<Spanned<String>>>, default: &str) -> Vec<Spanned<String>> {
@@ -354,12 +355,13 @@ fn globs(list: Vec<Spanned<String>>, problems: &mut Vec<ConfigProblem>) -> Globs
 
 fn levels(
     map: BTreeMap<Spanned<String>, Spanned<String>>,
+    catalogue: &Catalogue,
     problems: &mut Vec<ConfigProblem>,
 ) -> BTreeMap<&'static str, Level> {
     let mut out = BTreeMap::new();
     for (code, level) in map {
-        let Some(rule) = crate::rules::find(code.get_ref()) else {
-            let help = match crate::rules::suggest(code.get_ref()) {
+        let Some(rule) = catalogue.find(code.get_ref()) else {
+            let help = match catalogue.suggest(code.get_ref()) {
                 Some(near) => format!("did you mean \"{near}\"? `camplint rules` lists every code"),
                 None => "`camplint rules` lists every rule code".to_string(),
             };
@@ -385,7 +387,7 @@ fn levels(
 }
 
 /// Validates a parsed config into settings that cannot be wrong.
-pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
+pub fn validate(raw: RawConfig, catalogue: &Catalogue) -> Result<Config, Vec<ConfigProblem>> {
     let mut problems = Vec::new();
     let p = raw.project;
     let timezone = match &p.timezone {
@@ -405,7 +407,7 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
             let code = r.get_ref();
             if code.len() != 2
                 || code.to_uppercase() != *code
-                || !crate::phone::is_known_region(code)
+                || !crate::domain::phone::is_known_region(code)
             {
                 problems.push(ConfigProblem::new(
                     r.span(),
@@ -455,13 +457,13 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
         .quiet_hours
         .twitter_dm
         .or_else(|| quiet("22:00", "08:00"));
-    let rules = levels(raw.rules, &mut problems);
+    let rules = levels(raw.rules, catalogue, &mut problems);
     let overrides = raw
         .overrides
         .into_iter()
         .map(|o| Override {
             files: globs(o.files, &mut problems),
-            rules: levels(o.rules, &mut problems),
+            rules: levels(o.rules, catalogue, &mut problems),
         })
         .collect();
     if !problems.is_empty() {
@@ -496,7 +498,7 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
 
 impl Config {
     /// The level of `rule` for a root-relative path, after `[rules]` and `[[overrides]]`.
-    pub fn level(&self, rule: &crate::rules::Rule, path: &str) -> Level {
+    pub fn level(&self, rule: &Rule, path: &str) -> Level {
         let mut level = self
             .rules
             .get(rule.code)
@@ -516,6 +518,20 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    declare_rule! {
+        /// A rule for these tests only.
+        static UNUSED = ("ref/unused-message", Warning, "test rule");
+    }
+    declare_rule! {
+        /// Another.
+        static OFFER = ("offer/missing", Warning, "test rule");
+    }
+    const CATALOGUE: Catalogue = Catalogue(&[&UNUSED, &OFFER]);
+
+    fn parse(text: &str) -> Result<Config, Vec<ConfigProblem>> {
+        super::parse(text, &CATALOGUE)
+    }
 
     #[test]
     fn empty_config_takes_the_spec_defaults() {
@@ -546,11 +562,11 @@ mod tests {
     fn overrides_win_over_rules() {
         let text = "[rules]\n\"ref/unused-message\" = \"error\"\n[[overrides]]\nfiles = [\"messages/legacy/**\"]\nrules = { \"ref/unused-message\" = \"off\" }\n";
         let c = parse(text).unwrap();
-        let r = &crate::rules::refs::UNUSED_MESSAGE;
+        let r = &UNUSED;
         assert_eq!(c.level(r, "messages/legacy/a.md"), Level::Off);
         assert_eq!(
             c.level(r, "messages/new/a.md"),
-            Level::On(crate::diagnostic::Severity::Error)
+            Level::On(crate::base::diagnostic::Severity::Error)
         );
     }
 }

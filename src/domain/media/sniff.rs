@@ -7,6 +7,7 @@
 //! the unit tests run on in-memory buffers.
 
 use super::mp4;
+use super::read::{read_at, read_up_to};
 use super::{Format, MediaInfo, MediaKind};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 
@@ -483,23 +484,4 @@ fn le_u16(p: &[u8], at: usize) -> Option<u16> {
 fn le_u24(p: &[u8], at: usize) -> Option<u32> {
     let b = p.get(at..at.checked_add(3)?)?;
     Some(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
-}
-
-/// Reads as many bytes as are available at `offset`, up to `buf.len()`.
-pub(super) fn read_at<R: Read + Seek>(r: &mut R, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
-    r.seek(SeekFrom::Start(offset))?;
-    read_up_to(r, buf)
-}
-
-fn read_up_to<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }

@@ -14,7 +14,7 @@ use chrono_tz::Tz;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Deserializer};
 
-use crate::schedule::{local_wall, Span};
+use crate::domain::time::{local_wall, Span};
 
 /// One `[frequency]` entry: at most `max` sends in any window of length `per`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -13,10 +13,10 @@ use std::num::NonZeroU32;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::channel::{ConsentChannel, Purpose};
-use crate::plan::Plan;
+use crate::analysis::plan::Plan;
+use crate::base::channel::{ConsentChannel, Purpose};
+use crate::domain::time::Span;
 use crate::project::{Action, ConsentEvent, ContactKey, Ledger, Project};
-use crate::schedule::Span;
 
 /// One ledger event in the index. Field order is the sort order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -516,7 +516,7 @@ pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Cove
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::phone::{parse, E164};
+    use crate::domain::phone::{parse, E164};
     use chrono::TimeZone;
     use chrono_tz::Europe::Rome;
 
@@ -614,7 +614,7 @@ mod tests {
         );
         // Calendar months: 31 March minus one month is 28/29 February, not 3 March.
         let march31 = at(2026, 3, 31, 9, 0);
-        let one_month = Span::new(1, crate::schedule::Unit::Month).unwrap_or(Span::MONTHS_24);
+        let one_month = Span::new(1, crate::domain::time::Unit::Month).unwrap_or(Span::MONTHS_24);
         assert_eq!(
             one_month.subtract_from_utc(march31, Rome),
             at(2026, 2, 28, 9, 0)
@@ -659,7 +659,7 @@ mod tests {
     fn event_refs_number_events_across_ledgers() {
         let t = at(2026, 1, 1, 0, 0);
         let ledger = |n: u32| Ledger {
-            file: crate::source::FileId(n),
+            file: crate::base::source::FileId(n),
             columns: [None; 6],
             events: (0..n).map(|_| ev(M, G, t, true)).collect(),
         };

@@ -1,5 +1,10 @@
 //! The command line: argument types (parsed by `main.rs`) and what each command does.
 
+pub mod calendar;
+pub mod consent_report;
+pub mod init;
+pub mod schema;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,8 +12,8 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
-use crate::check::{self, Options};
-use crate::diagnostic::Severity;
+use crate::base::diagnostic::Severity;
+use crate::engine::{self, Options};
 use crate::output::{self, Format, Style};
 use crate::project::LoadError;
 
@@ -125,14 +130,14 @@ pub struct RenderArgs {
     /// The channel to render for; default: the channel of the first campaign (by id) that
     /// sends the draft, else whatsapp.
     #[arg(long, value_name = "C", value_parser = parse_channel)]
-    pub channel: Option<crate::channel::Channel>,
+    pub channel: Option<crate::base::channel::Channel>,
     /// The project root (the folder with camplint.toml); found by walking up otherwise.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
 }
 
-fn parse_channel(s: &str) -> Result<crate::channel::Channel, String> {
-    crate::channel::Channel::parse(s).ok_or_else(|| {
+fn parse_channel(s: &str) -> Result<crate::base::channel::Channel, String> {
+    crate::base::channel::Channel::parse(s).ok_or_else(|| {
         format!("\"{s}\" is not a channel: use whatsapp, whatsapp-broadcast, twitter or twitter-dm")
     })
 }
@@ -147,8 +152,8 @@ pub struct ConsentArgs {
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
     /// `text` to read, `csv` for a spreadsheet.
-    #[arg(long, value_enum, default_value_t = crate::consent_report::ReportFormat::Text)]
-    pub format: crate::consent_report::ReportFormat,
+    #[arg(long, value_enum, default_value_t = crate::cli::consent_report::ReportFormat::Text)]
+    pub format: crate::cli::consent_report::ReportFormat,
 }
 
 fn consent(args: ConsentArgs) -> ExitCode {
@@ -158,8 +163,9 @@ fn consent(args: ConsentArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     let incomplete = note_unreadable(&sink);
-    let plan = crate::plan::Plan::build(&project, &mut sink);
-    match crate::consent_report::render(&project, &plan, args.campaign.as_deref(), args.format) {
+    let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
+    match crate::cli::consent_report::render(&project, &plan, args.campaign.as_deref(), args.format)
+    {
         Ok(report) => {
             if let Err(code) = emit(&report.text) {
                 return code;
@@ -210,16 +216,16 @@ fn emit(text: &str) -> Result<(), ExitCode> {
 fn load(
     root: Option<&std::path::Path>,
     paths: &[PathBuf],
-) -> Result<(crate::project::Project, crate::diagnostic::Sink), LoadError> {
-    let root = check::resolve_root(root, paths)?;
-    let mut sink = crate::diagnostic::Sink::default();
-    let project = crate::project::load(&root, &mut sink)?;
+) -> Result<(crate::project::Project, crate::base::diagnostic::Sink), LoadError> {
+    let root = engine::resolve_root(root, paths)?;
+    let mut sink = crate::base::diagnostic::Sink::default();
+    let project = crate::project::load(&root, &crate::rules::CATALOGUE, &mut sink)?;
     Ok((project, sink))
 }
 
 /// Says on stderr when files could not be read, so a report built from the rest is not
 /// taken for the whole picture; returns whether any could not.
-fn note_unreadable(sink: &crate::diagnostic::Sink) -> bool {
+fn note_unreadable(sink: &crate::base::diagnostic::Sink) -> bool {
     let n = sink
         .as_slice()
         .iter()
@@ -263,7 +269,7 @@ fn check(args: CheckArgs) -> ExitCode {
         paths: args.paths,
         now: args.now,
     };
-    let report = match check::run(&options) {
+    let report = match engine::run(&options) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
@@ -306,12 +312,12 @@ fn schedule(args: ScheduleArgs) -> ExitCode {
     };
     note_unreadable(&sink);
     let before = sink.as_slice().len();
-    let plan = crate::plan::Plan::build(&project, &mut sink);
+    let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
     let unscheduled = sink.as_slice().len() - before;
-    let cal = crate::calendar::build(&project, &plan, unscheduled, args.from, args.to);
+    let cal = crate::cli::calendar::build(&project, &plan, unscheduled, args.from, args.to);
     let text = match args.format {
-        CalendarFormat::Human => crate::calendar::human(&cal),
-        CalendarFormat::Json => crate::calendar::json(&cal),
+        CalendarFormat::Human => crate::cli::calendar::human(&cal),
+        CalendarFormat::Json => crate::cli::calendar::json(&cal),
     };
     match emit(&text) {
         Ok(()) => ExitCode::SUCCESS,
@@ -339,8 +345,8 @@ fn render(args: RenderArgs) -> ExitCode {
     let channel = args
         .channel
         .unwrap_or_else(|| crate::rules::message::default_channel(&project, draft));
-    let rendered = crate::rules::message::rendered(&project, draft, channel);
-    let text = crate::render::format_parts(&rendered);
+    let rendered = crate::analysis::renders::rendered(&project, draft, channel);
+    let text = crate::domain::render::format_parts(&rendered);
     match emit(&text) {
         Ok(()) => ExitCode::SUCCESS,
         Err(code) => code,
@@ -405,7 +411,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Consent(args) => consent(args),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
-        Command::Init { dir } => match crate::init::write(&dir) {
+        Command::Init { dir } => match crate::cli::init::write(&dir) {
             Ok(files) => {
                 let mut text: String = files.iter().map(|f| format!("created {f}\n")).collect();
                 text.push_str(&format!("next: cd {} && camplint check\n", dir.display()));
@@ -419,7 +425,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(2)
             }
         },
-        Command::Schema { out } => match crate::schema::write(&out) {
+        Command::Schema { out } => match crate::cli::schema::write(&out) {
             Ok(files) => {
                 let text: String = files
                     .iter()

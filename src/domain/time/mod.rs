@@ -12,6 +12,8 @@
 //!   `mo` and `y` are calendar months and years, clamped to the month's last day
 //!   (31 March minus `1mo` is 28 or 29 February).
 
+pub mod window;
+
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;

@@ -2,55 +2,9 @@
 
 use std::ops::Range;
 
-use serde::Serialize;
-
-use crate::rules::Rule;
-use crate::source::FileId;
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Blocks the merge: exit code 1.
-    Error,
-    /// Worth fixing; blocks only with `--deny-warnings`.
-    Warning,
-    /// For information only.
-    Info,
-}
-
-impl Severity {
-    /// The lowercase name used in config files and outputs.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-        }
-    }
-}
-
-/// A severity as configured: a severity or `off`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Report with this severity.
-    On(Severity),
-    /// Do not report.
-    Off,
-}
-
-impl Level {
-    /// Parses `"error" | "warning" | "info" | "off"`.
-    pub fn parse(s: &str) -> Option<Level> {
-        Some(match s {
-            "error" => Level::On(Severity::Error),
-            "warning" => Level::On(Severity::Warning),
-            "info" => Level::On(Severity::Info),
-            "off" => Level::Off,
-            _ => return None,
-        })
-    }
-}
+use crate::base::rule::Rule;
+pub use crate::base::rule::{Level, Severity};
+use crate::base::source::FileId;
 
 /// Another place that explains a diagnostic (the CSV row of a recipient, the earlier send).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,6 +10,7 @@ mod check;
 pub mod limits;
 mod mp4;
 mod probe;
+mod read;
 mod sniff;
 mod units;
 mod words;

@@ -7,7 +7,7 @@
 //! costs the same as `moov` first. Every box must advance the cursor by at least its
 //! header and at most `MAX_BOXES` headers are read, so no crafted file can loop.
 
-use super::sniff::read_at;
+use super::read::read_at;
 use super::Codec;
 use std::io::{self, Read, Seek};
 

@@ -13,7 +13,7 @@ pub fn all() -> Vec<(&'static str, String)> {
     vec![
         (
             "camplint.schema.json",
-            pretty(schemars::schema_for!(crate::config::RawConfig)),
+            pretty(schemars::schema_for!(crate::project::config::RawConfig)),
         ),
         (
             "campaign.schema.json",
