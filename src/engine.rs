@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::analysis::Context;
 use crate::base::diagnostic::{Diagnostic, Level, Severity, Sink};
 use crate::base::source::FileId;
+use crate::project::fs::{Disk, FileSource};
 use crate::project::{self, LoadError, Project};
 use crate::rules;
 
@@ -83,8 +84,25 @@ pub fn resolve_root(root: Option<&Path>, paths: &[PathBuf]) -> Result<PathBuf, L
 /// Runs every rule over the project and returns the sorted, filtered report.
 pub fn run(options: &Options) -> Result<Report, LoadError> {
     let root = resolve_root(options.root.as_deref(), &options.paths)?;
+    let root = std::fs::canonicalize(&root)
+        .map_err(|e| LoadError::Root(root.display().to_string(), e.to_string()))?;
+    let selected = selection(&root, &options.paths)?;
+    check(
+        &Disk::new(root),
+        options.now.unwrap_or_else(Utc::now),
+        selected.as_deref(),
+    )
+}
+
+/// Checks the project that `files` holds (the disk, editor buffers over it, an earlier
+/// commit), reporting only on the root-relative paths in `selection` when given.
+pub fn check(
+    files: &dyn FileSource,
+    now: DateTime<Utc>,
+    selection: Option<&[String]>,
+) -> Result<Report, LoadError> {
     let mut sink = Sink::default();
-    let project = project::load(&root, &crate::rules::CATALOGUE, &mut sink)?;
+    let project = project::load_from(files, &rules::CATALOGUE, &mut sink)?;
     let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
     let coverage = crate::analysis::consent::Coverage::compute(&project, &plan);
     let renders = crate::analysis::renders::Renders::new(&project);
@@ -93,11 +111,10 @@ pub fn run(options: &Options) -> Result<Report, LoadError> {
         plan: &plan,
         renders: &renders,
         coverage: &coverage,
-        now: options.now.unwrap_or_else(Utc::now),
+        now,
     };
     rules::run_all(&cx, &mut sink);
-    let selected = selection(&project.root, &options.paths)?;
-    let mut diagnostics = finalize(&project, sink.into_vec(), selected.as_deref());
+    let mut diagnostics = finalize(&project, sink.into_vec(), selection);
     sort(&project, &mut diagnostics);
     let summary = summarize(&project, &plan, &coverage, &diagnostics);
     Ok(Report {

@@ -167,3 +167,36 @@ fn an_empty_csv_and_a_header_only_csv_are_fine_or_reported() {
     );
     assert!(!out.contains("audiences/b.csv"), "{out}");
 }
+
+#[test]
+fn a_send_of_an_unreadable_draft_says_what_is_wrong_with_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    fs::write(root.join("messages/latin1.md"), b"Sconto del 20\xe9 oggi\n").unwrap();
+    let outside = tmp.path().join("outside.md");
+    fs::write(&outside, "Ciao\n").unwrap();
+    symlink(&outside, root.join("messages/linked.md")).unwrap();
+    fs::write(
+        root.join("campaigns/c.toml"),
+        "name = \"c\"\nchannel = \"whatsapp\"\npurpose = \"marketing\"\naudiences = []\n\
+         [[sends]]\nmessage = \"messages/latin1.md\"\nat = 2030-01-10T10:00:00\n\
+         [[sends]]\nmessage = \"messages/linked.md\"\nat = 2030-01-11T10:00:00\n",
+    )
+    .unwrap();
+    let (_, out) = short(&root);
+    assert!(
+        out.contains("the draft messages/latin1.md cannot be checked: it is not UTF-8 text"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the draft messages/linked.md cannot be checked: it is a link that leads outside the project folder"),
+        "{out}"
+    );
+    assert!(!out.contains("globs do not include it"), "{out}");
+    // The file's own finding is still there.
+    assert!(
+        out.contains("messages/latin1.md:1:14: error[parse/encoding]"),
+        "{out}"
+    );
+}

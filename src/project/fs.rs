@@ -1,5 +1,10 @@
-//! Reading project files safely: only regular files under the root, no link escapes,
-//! bounded size, UTF-8 checked with the position of the first bad byte.
+//! Where a project's files come from, and reading them safely: only regular files under
+//! the root, no link escapes, bounded size, UTF-8 checked with the position of the first
+//! bad byte.
+//!
+//! The loader reads through a [`FileSource`], so the same loading serves the disk
+//! ([`Disk`]), an editor's unsaved buffers over the disk ([`Overlay`]), and a project as
+//! it was at an earlier commit.
 
 use std::fs;
 use std::io::Read;
@@ -52,6 +57,148 @@ impl ReadProblem {
             ReadProblem::Io(e) => format!("it could not be read: {e}"),
         }
     }
+}
+
+/// The files under a project root, as [`FileSource::list`] finds them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Listing {
+    /// Root-relative paths with `/`, sorted; folders not included.
+    pub files: Vec<String>,
+    /// Names that are not UTF-8, in their lossy form (they cannot be matched or shown
+    /// exactly, so they are reported instead of read).
+    pub bad_names: Vec<String>,
+    /// Folders that could not be read, root-relative.
+    pub unreadable_dirs: Vec<String>,
+}
+
+/// Where a project's files come from. Paths are root-relative with `/`.
+pub trait FileSource: Sync {
+    /// The project folder on disk (media files and `--root` are always read there).
+    fn root(&self) -> &Path;
+    /// Every file under the root (except inside `.git`).
+    fn list(&self) -> Listing;
+    /// Whether `rel` is a regular file that may be read, and its size.
+    fn inspect(&self, rel: &str) -> Result<u64, ReadProblem>;
+    /// The text of `rel`, without a UTF-8 byte-order mark.
+    fn read_text(&self, rel: &str) -> Result<String, ReadProblem>;
+}
+
+/// The project folder as it is on disk.
+#[derive(Debug, Clone)]
+pub struct Disk {
+    root: PathBuf,
+}
+
+impl Disk {
+    /// Reads under `root`, which must be canonical (links are resolved against it).
+    pub fn new(root: PathBuf) -> Self {
+        Disk { root }
+    }
+}
+
+impl FileSource for Disk {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn list(&self) -> Listing {
+        walk(&self.root)
+    }
+
+    fn inspect(&self, rel: &str) -> Result<u64, ReadProblem> {
+        inspect(&self.root, rel)
+    }
+
+    fn read_text(&self, rel: &str) -> Result<String, ReadProblem> {
+        read_text(&self.root, rel)
+    }
+}
+
+/// Another source with some files replaced by text held in memory (an editor's unsaved
+/// buffers). A file only in memory is listed too, as a new file not yet saved.
+#[derive(Debug, Clone)]
+pub struct Overlay<'a, S: FileSource> {
+    /// What is not in memory is read from here.
+    pub under: &'a S,
+    /// Root-relative path to its current text.
+    pub files: &'a std::collections::BTreeMap<String, String>,
+}
+
+impl<S: FileSource> FileSource for Overlay<'_, S> {
+    fn root(&self) -> &Path {
+        self.under.root()
+    }
+
+    fn list(&self) -> Listing {
+        let mut listing = self.under.list();
+        let missing: Vec<String> = self
+            .files
+            .keys()
+            .filter(|k| listing.files.binary_search(k).is_err())
+            .cloned()
+            .collect();
+        if !missing.is_empty() {
+            listing.files.extend(missing);
+            listing.files.sort();
+        }
+        listing
+    }
+
+    fn inspect(&self, rel: &str) -> Result<u64, ReadProblem> {
+        match self.files.get(rel) {
+            Some(text) => Ok(text.len() as u64),
+            None => self.under.inspect(rel),
+        }
+    }
+
+    fn read_text(&self, rel: &str) -> Result<String, ReadProblem> {
+        match self.files.get(rel) {
+            Some(text) => Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_string()),
+            None => self.under.read_text(rel),
+        }
+    }
+}
+
+/// Walks the root. Folder links are not followed (their targets inside the root are
+/// walked where they really are), so link loops cannot happen; file links are checked
+/// when read.
+fn walk(root: &Path) -> Listing {
+    let mut listing = Listing::default();
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e
+                    .path()
+                    .and_then(|p| p.strip_prefix(root).ok())
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                listing.unreadable_dirs.push(at);
+                continue;
+            }
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        let utf8 = rel.to_str().is_some();
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if utf8 {
+            listing.files.push(rel);
+        } else {
+            listing.bad_names.push(rel);
+        }
+    }
+    // Walking sorts per folder by name; the loader wants one order over full paths.
+    listing.files.sort();
+    listing
 }
 
 /// Joins a root-relative path (with `/`) onto the root.

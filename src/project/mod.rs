@@ -10,6 +10,7 @@ use crate::base::source::{FileId, FileKind, SourceFile, Sources};
 use crate::declare_rule;
 use crate::domain::phone::Region;
 use crate::project::config::Config;
+use crate::project::fs::{Disk, FileSource, Listing};
 use crate::project::parse::{ENCODING, SCHEMA, TOML, UNREADABLE};
 
 pub mod audience;
@@ -72,6 +73,9 @@ pub struct Project {
     pub handles: Handles,
     /// Rules turned off per file by `camplint-disable` comments.
     pub disabled: BTreeMap<FileId, Vec<&'static Rule>>,
+    /// Files the globs selected that could not be read (their `parse/*` finding says
+    /// so), by path, with the reason in plain words; rules that refer to them say why.
+    pub unreadable: BTreeMap<String, String>,
 }
 
 impl Project {
@@ -158,21 +162,21 @@ pub fn find_root(start: &Path) -> Result<PathBuf, LoadError> {
 }
 
 /// Reads a file into `sources`, reporting why it could not be read. Returns the id and,
-/// when it is readable UTF-8, `true`.
+/// when it is not readable UTF-8, why not in a few plain words.
 fn read_into(
-    root: &Path,
+    files: &dyn FileSource,
     rel: &str,
     kind: FileKind,
     sources: &mut Sources,
     sink: &mut Sink,
-) -> (FileId, bool) {
+) -> (FileId, Option<String>) {
     if let Some(id) = sources.find(rel) {
-        return (id, true);
+        return (id, None);
     }
-    match fs::read_text(root, rel) {
+    match files.read_text(rel) {
         Ok(text) => (
             sources.add(SourceFile::new(rel.to_string(), kind, text)),
-            true,
+            None,
         ),
         Err(fs::ReadProblem::NotUtf8 { lossy, offset }) => {
             let id = sources.add(SourceFile::new(rel.to_string(), kind, lossy));
@@ -192,7 +196,16 @@ fn read_into(
                 format!("{rel} is not UTF-8 text: the marked character cannot be read"),
                 "save the file again with UTF-8 encoding (in Excel: \"CSV UTF-8\")",
             ));
-            (id, false)
+            (
+                id,
+                Some(
+                    fs::ReadProblem::NotUtf8 {
+                        lossy: String::new(),
+                        offset,
+                    }
+                    .describe(),
+                ),
+            )
         }
         Err(problem) => {
             let id = sources.add(SourceFile::new(rel.to_string(), kind, String::new()));
@@ -203,7 +216,7 @@ fn read_into(
                 format!("{rel} cannot be checked: {}", problem.describe()),
                 "replace it with a regular file inside the project folder, or exclude it in [paths]",
             ));
-            (id, false)
+            (id, Some(problem.describe()))
         }
     }
 }
@@ -288,16 +301,27 @@ fn stem(rel: &str) -> String {
 pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Project, LoadError> {
     let root = std::fs::canonicalize(root)
         .map_err(|e| LoadError::Root(root.display().to_string(), e.to_string()))?;
+    load_from(&Disk::new(root), catalogue, sink)
+}
+
+/// Loads the project whose files `files` gives (the disk, unsaved editor buffers over
+/// it, or an earlier commit).
+pub fn load_from(
+    files: &dyn FileSource,
+    catalogue: &Catalogue,
+    sink: &mut Sink,
+) -> Result<Project, LoadError> {
+    let root = files.root().to_path_buf();
     let mut sources = Sources::default();
     let mut config_sink = Sink::default();
     let (config_file, readable) = read_into(
-        &root,
+        files,
         CONFIG_FILE,
         FileKind::Config,
         &mut sources,
         &mut config_sink,
     );
-    let config = if readable {
+    let config = if readable.is_none() {
         config::parse(&sources.get(config_file).text, catalogue).map_err(|problems| {
             problems
                 .into_iter()
@@ -330,7 +354,7 @@ pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Proje
     // Shared by the ledger and every contact list: the same numbers recur across them.
     let mut phones = PhoneReader::new(region);
 
-    let (mut found, bad_names) = discover(&root, &config, config_file, sink);
+    let (mut found, bad_names) = discover(files.list(), &config, config_file, sink);
     found.sort();
     let mut project = Project {
         root: root.clone(),
@@ -343,6 +367,7 @@ pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Proje
         ledgers: Vec::new(),
         handles: Handles::default(),
         disabled: BTreeMap::new(),
+        unreadable: BTreeMap::new(),
     };
     for name in bad_names {
         let id = project.sources.add(SourceFile::new(
@@ -360,8 +385,9 @@ pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Proje
     }
     let mut disabled = BTreeMap::new();
     for (kind, rel) in found {
-        let (id, ok) = read_into(&root, &rel, kind, &mut project.sources, sink);
-        if !ok {
+        let (id, problem) = read_into(files, &rel, kind, &mut project.sources, sink);
+        if let Some(why) = problem {
+            project.unreadable.insert(rel.clone(), why);
             continue;
         }
         let text = &project.sources.get(id).text;
@@ -417,7 +443,7 @@ pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Proje
             ));
             continue;
         };
-        if fs::inspect(&root, &rel) == Err(fs::ReadProblem::Missing) {
+        if files.inspect(&rel) == Err(fs::ReadProblem::Missing) {
             sink.push(Diagnostic::new(
                 &MISSING_CONTACTS,
                 a.file,
@@ -427,8 +453,9 @@ pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Proje
             ));
             continue;
         }
-        let (id, ok) = read_into(&root, &rel, FileKind::Contacts, &mut project.sources, sink);
-        if !ok {
+        let (id, problem) = read_into(files, &rel, FileKind::Contacts, &mut project.sources, sink);
+        if let Some(why) = problem {
+            project.unreadable.insert(rel.clone(), why);
             continue;
         }
         let text = &project.sources.get(id).text;
@@ -493,66 +520,44 @@ fn parse_toml<T: serde::de::DeserializeOwned>(
 /// Files selected by the globs, and names that are not UTF-8.
 type Found = (Vec<(FileKind, String)>, Vec<String>);
 
-/// Walks the root and returns the files the `[paths]` globs select. Folder links are not
-/// followed (their targets inside the root are walked where they really are), so link
-/// loops cannot happen; file links are checked when read.
-fn discover(root: &Path, config: &Config, config_file: FileId, sink: &mut Sink) -> Found {
-    let mut out = Vec::new();
-    let mut bad_names = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let at = e
-                    .path()
-                    .and_then(|p| p.strip_prefix(root).ok())
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .unwrap_or_default();
-                sink.push(Diagnostic::new(
-                    &UNREADABLE,
-                    config_file,
-                    0..0,
-                    format!("the folder {at} cannot be read, so its files are not checked"),
-                    "give read permission on it, or list it in [paths] exclude",
-                ));
-                continue;
-            }
-        };
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let Ok(rel) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let utf8 = rel.to_str().is_some();
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        if config.exclude.is_match(&rel) {
-            continue;
-        }
-        let kind = if config.campaigns.is_match(&rel) {
-            FileKind::Campaign
-        } else if config.messages.is_match(&rel) {
-            FileKind::Draft
-        } else if config.audiences.is_match(&rel) {
-            FileKind::Audience
-        } else if config.consent_files.is_match(&rel) {
-            FileKind::Ledger
-        } else {
-            continue;
-        };
-        if !utf8 {
-            // The name cannot be written in reports or matched against sends exactly;
-            // report it under its readable form rather than skip it silently.
-            bad_names.push(rel);
-            continue;
-        }
-        out.push((kind, rel));
+/// The files of `listing` that the `[paths]` globs select, with their kind.
+fn discover(listing: Listing, config: &Config, config_file: FileId, sink: &mut Sink) -> Found {
+    for at in &listing.unreadable_dirs {
+        sink.push(Diagnostic::new(
+            &UNREADABLE,
+            config_file,
+            0..0,
+            format!("the folder {at} cannot be read, so its files are not checked"),
+            "give read permission on it, or list it in [paths] exclude",
+        ));
     }
+    let kind_of = |rel: &str| {
+        if config.exclude.is_match(rel) {
+            None
+        } else if config.campaigns.is_match(rel) {
+            Some(FileKind::Campaign)
+        } else if config.messages.is_match(rel) {
+            Some(FileKind::Draft)
+        } else if config.audiences.is_match(rel) {
+            Some(FileKind::Audience)
+        } else if config.consent_files.is_match(rel) {
+            Some(FileKind::Ledger)
+        } else {
+            None
+        }
+    };
+    let out = listing
+        .files
+        .into_iter()
+        .filter_map(|rel| kind_of(&rel).map(|k| (k, rel)))
+        .collect();
+    // The name cannot be written in reports or matched against sends exactly; report it
+    // under its readable form rather than skip it silently.
+    let bad_names = listing
+        .bad_names
+        .into_iter()
+        .filter(|rel| kind_of(rel).is_some())
+        .collect();
     (out, bad_names)
 }
 

@@ -144,27 +144,49 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             if p.draft(path).is_some() {
                 continue;
             }
-            let exists = fs::inspect(&p.root, path).is_ok();
-            let (message, help) = if exists {
-                (
+            if let Some(why) = p.unreadable.get(path) {
+                // The loader found the draft but could not read it; its own finding
+                // says what is wrong, so point there instead of at the globs.
+                let mut d = Diagnostic::new(
+                    &MISSING_MESSAGE,
+                    c.file,
+                    s.message.span(),
+                    format!("the draft {path} cannot be checked: {why}"),
+                    format!(
+                        "fix {path} as its own finding says; until then this send is not checked"
+                    ),
+                );
+                if let Some(file) = p.sources.find(path) {
+                    d = d.with_related(file, 0..0, "what is wrong with the draft is reported here");
+                }
+                sink.push(d);
+                continue;
+            }
+            let (message, help) = match fs::inspect(&p.root, path) {
+                Ok(_) => (
                     format!("{path} is not a message draft: the [paths] messages globs do not include it"),
                     "move it under messages/ (or add its folder to [paths] messages)".to_string(),
-                )
-            } else {
-                let near =
-                    crate::base::toml_util::closest(path, p.drafts.iter().map(|d| d.path.as_str()));
-                (
-                    format!("the draft {path} does not exist"),
-                    match near {
-                        Some(n) => {
-                            format!("did you mean \"{n}\"? Paths are relative to the project root")
-                        }
-                        None => {
-                            "create the draft, or correct the path (relative to the project root)"
-                                .to_string()
-                        }
-                    },
-                )
+                ),
+                Err(fs::ReadProblem::Missing) => {
+                    let near = crate::base::toml_util::closest(
+                        path,
+                        p.drafts.iter().map(|d| d.path.as_str()),
+                    );
+                    (
+                        format!("the draft {path} does not exist"),
+                        match near {
+                            Some(n) => {
+                                format!("did you mean \"{n}\"? Paths are relative to the project root")
+                            }
+                            None => "create the draft, or correct the path (relative to the project root)"
+                                .to_string(),
+                        },
+                    )
+                }
+                Err(problem) => (
+                    format!("the draft {path} cannot be read: {}", problem.describe()),
+                    "replace it with a regular text file inside the project folder".to_string(),
+                ),
             };
             sink.push(Diagnostic::new(
                 &MISSING_MESSAGE,
