@@ -406,14 +406,15 @@ fn a_non_utf8_file_name_is_kept_and_flagged() {
     assert_eq!(odd.get("camplint.toml"), Some(&b"x = 1\n"[..]));
     assert_eq!(odd.root_prefix, "camp\u{FFFD} \"q\"");
 
-    // Renamed without staging: still found, still flagged.
-    let to = dir.join(OsStr::from_bytes(b"drafts/caf\xe9-2.md"));
+    // Renamed without staging, to a name git would have to quote: still found, still flagged.
+    let to = dir.join(OsStr::from_bytes(b"drafts/\"caf\xe9\n2\\.md"));
     fs::rename(&path, &to).unwrap();
     let repo = Repo::discover(&dir).unwrap();
     let renames = repo.renames(&repo.resolve(&base).unwrap()).unwrap();
     assert_eq!(renames.len(), 1);
     assert!(renames[0].lossy);
     assert_eq!(renames[0].from, key);
+    assert_eq!(renames[0].to, "drafts/\"caf\u{FFFD}\n2\\.md");
 }
 
 /// Everything that would show a write: status, the index's bytes, refs, and the file list of .git.

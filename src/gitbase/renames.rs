@@ -141,7 +141,7 @@ fn untracked_renames(repo: &Repo, deleted: Vec<Deleted>) -> Result<Vec<RawRename
     let listed = run_ok(c)?;
     let untracked: Vec<&[u8]> = listed
         .split(|&b| b == 0)
-        .filter(|p| !p.is_empty() && !p.contains(&b'\n'))
+        .filter(|p| !p.is_empty())
         .collect();
     if untracked.is_empty() {
         return Ok(Vec::new());
@@ -151,7 +151,7 @@ fn untracked_renames(repo: &Repo, deleted: Vec<Deleted>) -> Result<Vec<RawRename
     c.args(["hash-object", "--no-filters", "--stdin-paths"]);
     let mut input = Vec::new();
     for p in &untracked {
-        input.extend_from_slice(p);
+        c_quote(p, &mut input);
         input.push(b'\n');
     }
     let ids = run_with_input(c, input)?;
@@ -186,4 +186,19 @@ fn lossy(bytes: &[u8]) -> (String, bool) {
         Ok(s) => (s.to_string(), false),
         Err(_) => (String::from_utf8_lossy(bytes).into_owned(), true),
     }
+}
+
+/// Quotes a path the way `--stdin-paths` unquotes it, so names starting with `"` or
+/// holding a newline reach git intact (other bytes pass through raw).
+fn c_quote(path: &[u8], out: &mut Vec<u8>) {
+    out.push(b'"');
+    for &b in path {
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            _ => out.push(b),
+        }
+    }
+    out.push(b'"');
 }
