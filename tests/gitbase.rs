@@ -470,3 +470,24 @@ fn reading_the_base_leaves_the_repository_byte_for_byte_unchanged() {
     assert_eq!(before.2, after.2, "refs");
     assert_eq!(before.3, after.3, "files under .git");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_repository_owned_by_someone_else_says_how_to_trust_it() {
+    let (_t, dir) = new_repo();
+    write(&dir, "camplint.toml", b"");
+    commit(&dir, "A");
+    // Only root can hand the folder to another user; elsewhere there is nothing to test.
+    if std::os::unix::fs::chown(&dir, Some(65534), None).is_err() {
+        return;
+    }
+    match read_base(&dir, "HEAD") {
+        // The machine's own git config may already trust every folder (safe.directory=*).
+        Ok(_) => {}
+        Err(err) => {
+            assert!(matches!(err, GitError::UnsafeRepository { .. }), "{err:?}");
+            let help = miette::Diagnostic::help(&err).unwrap().to_string();
+            assert!(help.contains("safe.directory"), "{help}");
+        }
+    }
+}

@@ -34,6 +34,19 @@ pub enum GitError {
         detail: String,
     },
 
+    /// git refuses the repository because another user owns it (common in CI containers).
+    #[error("git refuses to read the repository around {root}: {detail}")]
+    #[diagnostic(
+        code(camplint::git::unsafe_repository),
+        help("the repository belongs to another user; if you trust it, run `git config --global --add safe.directory <repository folder>` (in GitHub Actions containers, for $GITHUB_WORKSPACE)")
+    )]
+    UnsafeRepository {
+        /// The project folder, as given.
+        root: String,
+        /// What git said.
+        detail: String,
+    },
+
     /// HEAD has no commit yet, so there is no change to compare.
     #[error("the repository has no commit yet, so there is nothing to compare with")]
     #[diagnostic(

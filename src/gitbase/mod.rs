@@ -37,10 +37,13 @@ impl Repo {
         c.args(["rev-parse", "--show-toplevel", "--show-prefix"]);
         let out = cmd::run(c)?;
         if !out.status.success() {
-            return Err(GitError::NotARepository {
-                root: root.display().to_string(),
-                detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
-            });
+            let root = root.display().to_string();
+            let detail = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            // Messages are in English (LC_ALL=C), so this wording is stable enough to match.
+            if detail.contains("dubious ownership") {
+                return Err(GitError::UnsafeRepository { root, detail });
+            }
+            return Err(GitError::NotARepository { root, detail });
         }
         // Two lines, unquoted: the top (absolute) and the prefix ("" or "sub/dir/"). Split
         // at the last newline so a top folder with a newline in its name still parses.
