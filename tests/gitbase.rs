@@ -160,6 +160,10 @@ fn a_merge_commit_head_uses_its_first_parent() {
         base.choice,
         BaseChoice::MergeBaseFirstParent { first_parent: c }
     );
+    // HEAD itself stays HEAD: only uncommitted work is new.
+    let head = repo.resolve("HEAD").unwrap();
+    assert_eq!(head.id, head.head);
+    assert_eq!(head.choice, BaseChoice::Ancestor);
 }
 
 #[test]

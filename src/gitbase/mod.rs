@@ -22,8 +22,11 @@ pub use tree::{BaseContent, BaseEntry, BaseTree, SkipReason, Skipped};
 /// The git repository a project folder is in, and where in it the project sits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Repo {
+    /// Every git command runs here, so paths in its output are top-relative.
     top: PathBuf,
+    /// For display and for the paths handed back; lossy when the folder name is not UTF-8.
     prefix: String,
+    /// The exact bytes, for pathspecs and for stripping the prefix off git's output.
     prefix_raw: Vec<u8>,
 }
 

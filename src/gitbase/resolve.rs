@@ -81,7 +81,8 @@ pub(crate) fn resolve(repo: &Repo, rev: &str) -> Result<BaseCommit, GitError> {
     };
 
     let parents = parents(repo, &head)?;
-    let (tip, first_parent) = if parents.len() >= 2 {
+    // `--base HEAD` means "only uncommitted work", even when HEAD is a merge.
+    let (tip, first_parent) = if parents.len() >= 2 && rev_id != head {
         (parents[0].clone(), Some(parents[0].clone()))
     } else {
         (head.clone(), None)
