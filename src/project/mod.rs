@@ -20,6 +20,7 @@ pub mod contact;
 pub mod csv_table;
 pub mod draft;
 pub mod fs;
+pub mod git;
 pub mod ledger;
 pub mod parse;
 pub mod suppress;
