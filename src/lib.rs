@@ -15,6 +15,7 @@ pub mod config;
 pub mod consent;
 pub mod consent_report;
 pub mod diagnostic;
+pub mod fixes;
 pub mod init;
 pub mod media;
 pub mod output;
