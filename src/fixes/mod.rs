@@ -14,12 +14,14 @@
 //! - the same input gives the same output, byte for byte.
 
 pub mod apply;
+pub mod diff;
 pub mod hash;
 pub mod passes;
 
 use std::ops::Range;
 
 pub use apply::{apply_edits, Applied, RejectReason, Rejected};
+pub use diff::unified_diff;
 pub use hash::ContentHash;
 pub use passes::{fix_until_stable, Convergence, FixRun, PassReport, DEFAULT_MAX_PASSES};
 
