@@ -17,6 +17,7 @@ pub mod apply;
 pub mod diff;
 pub mod hash;
 pub mod passes;
+pub mod write;
 
 use std::ops::Range;
 
@@ -24,6 +25,7 @@ pub use apply::{apply_edits, Applied, RejectReason, Rejected};
 pub use diff::unified_diff;
 pub use hash::ContentHash;
 pub use passes::{fix_until_stable, Convergence, FixRun, PassReport, DEFAULT_MAX_PASSES};
+pub use write::{read_for_fix, write_atomic, FileSnapshot, WriteError};
 
 /// Whether a fix keeps the meaning of the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
