@@ -19,6 +19,7 @@ pub mod config;
 pub mod contact;
 pub mod csv_table;
 pub mod draft;
+pub mod fixes;
 pub mod fs;
 pub mod git;
 pub mod ledger;

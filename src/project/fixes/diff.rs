@@ -1,0 +1,155 @@
+//! The unified diff `--diff` prints.
+//!
+//! Line matching comes from `similar` (already compiled for the tests through `insta`);
+//! the lines and the hunk text are ours, because the output must show the file's bytes
+//! as they are: lines end only at `\n` (a CRLF line keeps its `\r`, a stray `\r` stays
+//! inside its line) and a file that is not UTF-8 is not re-encoded.
+
+use std::ops::Range;
+
+use similar::{capture_diff_slices, group_diff_ops, Algorithm, DiffTag};
+
+/// Lines of unchanged context around each change, as `diff -u` and `git diff` print.
+const CONTEXT: usize = 3;
+
+/// The unified diff from `before` to `after` for the file at `rel_path` (relative to the
+/// root, with `/`); empty when the bytes are equal.
+///
+/// The headers are `--- a/<rel_path>` and `+++ b/<rel_path>` with no timestamps, so two
+/// runs print the same bytes. A last line without a newline is followed by
+/// `\ No newline at end of file`, like `diff` and `git` do, so the patch applies.
+pub fn unified_diff(rel_path: &str, before: &[u8], after: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    if before == after {
+        return out;
+    }
+    let old = split_lines(before);
+    let new = split_lines(after);
+    // Myers without a deadline: a time limit would make the output depend on the
+    // machine's speed.
+    let ops = capture_diff_slices(Algorithm::Myers, &old, &new);
+    let hunks = group_diff_ops(ops, CONTEXT);
+    if hunks.is_empty() {
+        return out;
+    }
+    out.extend_from_slice(format!("--- a/{rel_path}\n+++ b/{rel_path}\n").as_bytes());
+    for hunk in hunks {
+        let (Some(first), Some(last)) = (hunk.first(), hunk.last()) else {
+            continue;
+        };
+        let old_range = first.old_range().start..last.old_range().end;
+        let new_range = first.new_range().start..last.new_range().end;
+        out.extend_from_slice(
+            format!(
+                "@@ -{} +{} @@\n",
+                hunk_range(&old_range),
+                hunk_range(&new_range)
+            )
+            .as_bytes(),
+        );
+        for op in &hunk {
+            let (tag, o, n) = op.as_tag_tuple();
+            match tag {
+                DiffTag::Equal => push_lines(&mut out, b' ', &old[o]),
+                DiffTag::Delete => push_lines(&mut out, b'-', &old[o]),
+                DiffTag::Insert => push_lines(&mut out, b'+', &new[n]),
+                DiffTag::Replace => {
+                    push_lines(&mut out, b'-', &old[o]);
+                    push_lines(&mut out, b'+', &new[n]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Splits after each `\n`, keeping it; the last piece has none when the file does not
+/// end with a newline.
+fn split_lines(bytes: &[u8]) -> Vec<&[u8]> {
+    bytes.split_inclusive(|&b| b == b'\n').collect()
+}
+
+/// `start,len` with 1-based start; a range of one line is just `start`, and an empty
+/// range names the line before it (`0,0` for an empty file), as POSIX `diff -u` does.
+fn hunk_range(range: &Range<usize>) -> String {
+    let len = range.end - range.start;
+    match len {
+        0 => format!("{},0", range.start),
+        1 => format!("{}", range.start + 1),
+        _ => format!("{},{}", range.start + 1, len),
+    }
+}
+
+fn push_lines(out: &mut Vec<u8>, tag: u8, lines: &[&[u8]]) {
+    for line in lines {
+        out.push(tag);
+        out.extend_from_slice(line);
+        if !line.ends_with(b"\n") {
+            out.extend_from_slice(b"\n\\ No newline at end of file\n");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diff(a: &str, b: &str) -> String {
+        String::from_utf8(unified_diff("x.csv", a.as_bytes(), b.as_bytes())).unwrap()
+    }
+
+    #[test]
+    fn equal_bytes_give_no_diff() {
+        assert_eq!(diff("a\n", "a\n"), "");
+    }
+
+    #[test]
+    fn one_changed_line_with_context() {
+        let a = "1\n2\n3\n4\n5\n6\n7\n8\n9\n";
+        let b = "1\n2\n3\n4\nV\n6\n7\n8\n9\n";
+        assert_eq!(
+            diff(a, b),
+            "--- a/x.csv\n+++ b/x.csv\n@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+V\n 6\n 7\n 8\n"
+        );
+    }
+
+    #[test]
+    fn missing_final_newline_is_marked() {
+        assert_eq!(
+            diff("a\nb", "a\nc"),
+            "--- a/x.csv\n+++ b/x.csv\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+c\n\\ No newline at end of file\n"
+        );
+    }
+
+    #[test]
+    fn adding_the_final_newline_shows_both_sides() {
+        assert_eq!(
+            diff("a", "a\n"),
+            "--- a/x.csv\n+++ b/x.csv\n@@ -1 +1 @@\n-a\n\\ No newline at end of file\n+a\n"
+        );
+    }
+
+    #[test]
+    fn crlf_lines_keep_their_cr() {
+        assert_eq!(
+            diff("a\r\nb\r\n", "a\r\nc\r\n"),
+            "--- a/x.csv\n+++ b/x.csv\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n"
+        );
+    }
+
+    #[test]
+    fn empty_file_ranges() {
+        assert_eq!(
+            diff("", "a\n"),
+            "--- a/x.csv\n+++ b/x.csv\n@@ -0,0 +1 @@\n+a\n"
+        );
+    }
+
+    #[test]
+    fn far_apart_changes_make_two_hunks() {
+        let a: String = (1..=20).map(|i| format!("l{i}\n")).collect();
+        let b = a.replace("l2\n", "two\n").replace("l19\n", "nineteen\n");
+        let d = diff(&a, &b);
+        assert_eq!(d.lines().filter(|l| l.starts_with("@@ ")).count(), 2);
+    }
+}
