@@ -147,7 +147,7 @@ mod tests {
     fn identical_edits_apply_once() {
         let e = Edit::safe(1..2, "Z");
         let mut u = e.clone();
-        u.applicability = crate::fixes::Applicability::Unsafe;
+        u.applicability = crate::project::fixes::Applicability::Unsafe;
         let r = apply_edits(b"abc", &[e.clone(), e.clone(), u]);
         assert_eq!(r.output, b"aZc");
         assert_eq!(r.duplicates, 2);
