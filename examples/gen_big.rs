@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example gen_big -- DIR [--contacts N] [--events E]
 //!     [--audiences A] [--memberships K] [--campaigns M] [--sends S]
-//!     [--repeat-every R] [--drafts D] [--media F]
+//!     [--repeat-every R] [--drafts D] [--media F] [--cap C]
 //! ```
 //!
 //! - N WhatsApp contacts (default 1,000,000), each in 1..=K (default 3) of A (default
@@ -26,6 +26,8 @@
 //!   a private e-mail in a public post), so a check has some content findings but most
 //!   drafts have none.
 //! - F JPEG images (default 100) under `media/`, attached to about one draft in ten.
+//! - WhatsApp caps of 2 per 7 days and 1 a day; `--cap C` (C other than 2) sets one cap
+//!   of C per 7 days instead, to keep frequency findings out of a drafts benchmark.
 //!
 //! The same arguments always write the same bytes; the output folder should be empty or
 //! hold an earlier output of the same arguments.
@@ -69,10 +71,11 @@ struct Shape {
     repeat_every: u64,
     drafts: u64,
     media: u64,
+    cap: u64,
 }
 
 const USAGE: &str = "usage: gen_big DIR [--contacts N] [--events E] [--audiences A] \
-[--memberships K] [--campaigns M] [--sends S] [--repeat-every R] [--drafts D] [--media F]";
+[--memberships K] [--campaigns M] [--sends S] [--repeat-every R] [--drafts D] [--media F] [--cap C]";
 
 fn usage(msg: &str) -> ! {
     eprintln!("gen_big: {msg}\n{USAGE}");
@@ -90,6 +93,7 @@ fn parse_args() -> (String, Shape) {
         repeat_every: 10,
         drafts: 10_000,
         media: 100,
+        cap: 2,
     };
     let mut dir = None;
     let mut args = std::env::args().skip(1);
@@ -114,6 +118,7 @@ fn parse_args() -> (String, Shape) {
             "--repeat-every" => shape.repeat_every = value,
             "--drafts" => shape.drafts = value,
             "--media" => shape.media = value,
+            "--cap" => shape.cap = value,
             _ => usage(&format!("unknown option {a}")),
         }
     }
@@ -199,7 +204,7 @@ language = "it"
 senders = ["+39 02 1234 5678", "+39 06 8765 4321", "@bottegabench", "info@bottegabench.it"]
 
 [frequency]
-whatsapp = [{ max = 2, per = "7d" }, { max = 1, per = "1d" }]
+{whatsapp_caps}
 twitter = [{ max = 8, per = "1d" }]
 
 [quiet_hours]
@@ -540,7 +545,17 @@ fn main() -> io::Result<()> {
     fs::create_dir_all(root)?;
     let mut rng = Rng(0x00C0_FFEE);
 
-    write(root, "camplint.toml", CONFIG.as_bytes())?;
+    let caps = if s.cap == 2 {
+        "whatsapp = [{ max = 2, per = \"7d\" }, { max = 1, per = \"1d\" }]".to_string()
+    } else {
+        // Out of the way, as in fixtures/content-it: many sends reach the same people.
+        format!("whatsapp = [{{ max = {}, per = \"7d\" }}]", s.cap)
+    };
+    write(
+        root,
+        "camplint.toml",
+        CONFIG.replace("{whatsapp_caps}", &caps).as_bytes(),
+    )?;
     audiences(root, &s, &mut rng)?;
     ledger(root, &s, &mut rng)?;
     media(root, &s)?;
