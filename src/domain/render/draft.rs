@@ -66,6 +66,9 @@ pub struct RenderedDraft {
     pub comments: Vec<Comment>,
     /// File ranges of `---` lines read as setext heading underlines, not thread breaks.
     pub setext_dash_underlines: Vec<Range<usize>>,
+    /// File ranges of the lines (`---`, `***`) that split the thread, without their
+    /// indentation or line ending: break `i` ends part `i` and starts part `i + 1`.
+    pub thread_breaks: Vec<Range<usize>>,
 }
 
 /// The text `camplint render` prints: the message, or each post of a thread after a line

@@ -11,6 +11,10 @@ impl<'a> Renderer<'a> {
     /// not inside a quote or list; otherwise just a block boundary.
     pub(super) fn thematic_break(&mut self, range: Range<usize>) {
         if self.split_thread && self.containers.is_empty() {
+            let line = self.body.get(range.clone()).unwrap_or_default();
+            let start = range.start + (line.len() - line.trim_start().len());
+            let end = (range.start + line.trim_end().len()).max(start);
+            self.out.thread_breaks.push(start..end);
             self.finish_part(range.start);
             self.part_start = range.end;
             self.last_src_end = range.end;
@@ -50,7 +54,11 @@ impl<'a> Renderer<'a> {
         for comment in &mut out.comments {
             shift(&mut comment.range);
         }
-        for r in &mut out.setext_dash_underlines {
+        for r in out
+            .setext_dash_underlines
+            .iter_mut()
+            .chain(&mut out.thread_breaks)
+        {
             shift(r);
         }
         out
