@@ -197,3 +197,31 @@ fn render_prints_the_text_a_channel_receives() {
     let (code, _, _) = camplint(&["render", file.to_str().unwrap(), "--channel", "sms"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn empty_thread_posts_are_reported_on_their_break_line() {
+    let r = check("thread-empty");
+    let got = found(&r);
+    assert_eq!(
+        got,
+        [
+            ("length/tweet".into(), "messages/x/commento.md".into(), 7, 1),
+            ("length/tweet".into(), "messages/x/doppio.md".into(), 5, 1),
+            ("length/tweet".into(), "messages/x/fine.md".into(), 3, 1),
+            ("length/tweet".into(), "messages/x/inizio.md".into(), 1, 1),
+        ],
+        "{}",
+        r.human
+    );
+    let first = diag(&r, "length/tweet", "messages/x/inizio.md");
+    assert_eq!(
+        first[0]["message"],
+        "post 1 of 3 of the thread messages/x/inizio.md is empty: X does not publish an empty post"
+    );
+    assert_eq!(
+        first[0]["help"],
+        "remove the `---` line at line 1, or write the post"
+    );
+    insta::assert_snapshot!("thread_empty_human", r.human);
+    insta::assert_snapshot!("thread_empty_json", r.json);
+}

@@ -28,16 +28,23 @@ declare_rule! {
     /// characters of Latin and most European scripts 1, CJK and other scripts 2; the text
     /// is NFC-normalised first. Reports posts over 280, pointing where the excess starts.
     ///
+    /// Also reports a post of a thread that is empty (no text and no attachment): a draft
+    /// that starts or ends with a `---` line, or has two of them with nothing between,
+    /// pointing at the `---` line that made it.
+    ///
     /// ## Why is this bad?
-    /// X refuses a post over 280 weighted characters: a scheduled post fails to go out.
+    /// X refuses a post over 280 weighted characters, and an empty post: a scheduled post
+    /// fails to go out.
     ///
     /// ## Example
-    /// A post of 300 weighted characters in `messages/natale/thread.md`.
+    /// A post of 300 weighted characters in `messages/natale/thread.md`; a thread whose
+    /// last line is `---`.
     ///
     /// ## How to fix
     /// Shorten the post from the underlined point on, or split the thread with a `---`
-    /// line between paragraphs so each post fits.
-    pub static TWEET = ("length/tweet", Error, "a post's weighted length (twitter-text rules: URLs 23, CJK and emoji 2) is over 280");
+    /// line between paragraphs so each post fits. For an empty post, remove the
+    /// underlined `---` line or write the post.
+    pub static TWEET = ("length/tweet", Error, "a post's weighted length (twitter-text rules: URLs 23, CJK and emoji 2) is over 280, or a thread post is empty");
 }
 
 declare_rule! {
@@ -104,6 +111,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             let r = cx.renders.get(p, draft, channel);
             match channel {
                 Channel::Twitter => {
+                    empty_posts(cx, sink, &mut once, draft, r);
                     let n = r.parts.len();
                     for (i, part) in r.parts.iter().enumerate() {
                         let len = weighted_length(&part.text);
@@ -151,6 +159,64 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// Reports each post of a thread that X would refuse because it is empty.
+fn empty_posts(
+    cx: &Context<'_>,
+    sink: &mut Sink,
+    once: &mut Once,
+    draft: &crate::project::Draft,
+    r: &crate::domain::render::RenderedDraft,
+) {
+    let n = r.parts.len();
+    let source = cx.project.sources.get(draft.file);
+    for (i, line) in empty_post_breaks(r, !draft.media.is_empty()) {
+        let written = source.text.get(line.clone()).unwrap_or("---");
+        let at = source.line_col(line.start).line;
+        once.push(
+            sink,
+            Diagnostic::new(
+                &TWEET,
+                draft.file,
+                line,
+                format!(
+                    "post {} of {n} of the thread {} is empty: X does not publish an empty post",
+                    i + 1,
+                    draft.path
+                ),
+                format!("remove the `{written}` line at line {at}, or write the post"),
+            ),
+        );
+    }
+}
+
+/// Each post of a thread with no text and no attachment, with the line that split it
+/// off: the break that ends it, or for the last post the one that starts it. Front
+/// matter media (`front_media`) goes with the first post; a post with a picture and no
+/// words is published.
+fn empty_post_breaks(
+    r: &crate::domain::render::RenderedDraft,
+    front_media: bool,
+) -> Vec<(usize, std::ops::Range<usize>)> {
+    if r.parts.len() < 2 {
+        return Vec::new();
+    }
+    r.parts
+        .iter()
+        .enumerate()
+        .filter(|(i, part)| {
+            let has_media = (*i == 0 && front_media) || r.images.iter().any(|im| im.part == *i);
+            part.text.is_empty() && !has_media
+        })
+        .filter_map(|(i, _)| {
+            let line = r
+                .thread_breaks
+                .get(i)
+                .or_else(|| i.checked_sub(1).and_then(|j| r.thread_breaks.get(j)))?;
+            Some((i, line.clone()))
+        })
+        .collect()
 }
 
 /// Reports a text over `max` characters (Unicode scalar values).
@@ -229,6 +295,44 @@ mod tests {
             .map(|p| weighted_length(&p.text).weighted)
             .collect();
         assert_eq!(lengths, [280, 280]);
+    }
+
+    #[test]
+    fn an_empty_post_points_at_the_break_that_made_it() {
+        let breaks = |md: &str, front_media: bool| {
+            let r = render(md, 0, Style::Plain, true);
+            super::empty_post_breaks(&r, front_media)
+                .into_iter()
+                .map(|(i, line)| {
+                    (
+                        i,
+                        md[line.clone()].to_string(),
+                        md[..line.start].matches('\n').count(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        // Leading break: post 1 is empty and the first line made it.
+        assert_eq!(breaks("---\n\nuno\n", false), [(0, "---".into(), 0)]);
+        // Two breaks in a row: the second one ends the empty post.
+        assert_eq!(
+            breaks("uno\n\n---\n\n  ***  \n\ndue\n", false),
+            [(1, "***".into(), 4)]
+        );
+        // A trailing break: the last post is empty, made by the break before it.
+        assert_eq!(breaks("uno\n\n---\n", false), [(1, "---".into(), 2)]);
+        // A comment alone is no text.
+        assert_eq!(
+            breaks("uno\n\n---\n\n<!-- nota -->\n\n---\n\ndue\n", false),
+            [(1, "---".into(), 6)]
+        );
+        // A picture alone is a post; front matter media goes with the first post.
+        assert_eq!(breaks("uno\n\n---\n\n![albero](a.png)\n", false), []);
+        assert_eq!(breaks("---\n\nuno\n", true), []);
+        // Full posts, a single post, a `---` inside a list: nothing to report.
+        assert_eq!(breaks("uno\n\n---\n\ndue\n", false), []);
+        assert_eq!(breaks("", false), []);
+        assert_eq!(breaks("- uno\n\n  ---\n", false), []);
     }
 
     #[test]

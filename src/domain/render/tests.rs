@@ -300,6 +300,19 @@ fn thread_split_keeps_empty_parts_and_ignores_nested_breaks() {
 }
 
 #[test]
+fn thread_breaks_are_the_lines_that_split_the_posts() {
+    // After front matter (base 8), indented and with trailing spaces; the break inside
+    // the quote does not split, so it is not one of them.
+    let file = "+++\n+++\nuno\n\n  ---  \n\n> ***\n\n___\n";
+    let d = checked(file, 8, Style::Plain, true);
+    let lines: Vec<&str> = d.thread_breaks.iter().map(|r| &file[r.clone()]).collect();
+    assert_eq!(lines, ["---", "___"]);
+    assert_eq!(d.thread_breaks.len() + 1, d.parts.len());
+    let d = checked(file, 8, Style::Plain, false);
+    assert!(d.thread_breaks.is_empty());
+}
+
+#[test]
 fn setext_underline_is_a_heading_not_a_break() {
     let file = "Primo\n---\nSecondo\n";
     let d = checked(file, 0, Style::Plain, true);
