@@ -1,5 +1,9 @@
 //! Unit tests of the parent module.
 
+use super::chars::fold_case;
+use super::host::punycode_len;
+use super::scanner::MAX_TLD_CHARS;
+use super::tlds::{COUNTRY_TLDS, GENERIC_TLDS};
 use super::*;
 
 fn urls(text: &str) -> Vec<&str> {
