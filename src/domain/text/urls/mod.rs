@@ -69,7 +69,9 @@ pub fn link_words(text: &str, urls: &[Url]) -> Vec<Range<usize>> {
     let mut words = Vec::new();
     let mut next_url = 0;
     let mut word_start = None;
-    let ends = text.char_indices().chain(std::iter::once((text.len(), ' ')));
+    let ends = text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')));
     for (i, c) in ends {
         match (c.is_whitespace(), word_start) {
             (false, None) => word_start = Some(i),
@@ -81,7 +83,9 @@ pub fn link_words(text: &str, urls: &[Url]) -> Vec<Range<usize>> {
                 let holds_url = urls.get(next_url).is_some_and(|u| u.range.start < i);
                 let word = text.get(start..i).unwrap_or("");
                 let bare = word.trim_start_matches(['(', '<', '[', '"', '\'', '*', '_', '~']);
-                let www = bare.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
+                let www = bare
+                    .get(..4)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("www."));
                 if holds_url || www || word.contains("://") {
                     words.push(start..i);
                 }

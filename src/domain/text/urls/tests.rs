@@ -110,3 +110,43 @@ fn every_substring_of_a_messy_text_is_safe() {
         }
     }
 }
+
+#[test]
+fn urls_are_split_into_parts() {
+    let text = "Vai su https://wa.me:443/39?text=ciao o negozio.it/p/1 o www.x.com";
+    let parts: Vec<_> = scan_urls(text)
+        .into_iter()
+        .map(|u| {
+            let part = |r: Range<usize>| text.get(r).unwrap_or("?");
+            (part(u.host), part(u.path), u.has_protocol)
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("wa.me", "/39?text=ciao", true),
+            ("negozio.it", "/p/1", false),
+            ("www.x.com", "", false),
+        ]
+    );
+}
+
+#[test]
+fn link_words_cover_links_x_would_not_count() {
+    let text =
+        "a (https://shop.example/1) www.shop.example/2 negozio.it/3, whatsapp://send?phone=4 5.";
+    let urls = scan_urls(text);
+    let words: Vec<_> = link_words(text, &urls)
+        .into_iter()
+        .filter_map(|r| text.get(r))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            "(https://shop.example/1)",
+            "www.shop.example/2",
+            "negozio.it/3,",
+            "whatsapp://send?phone=4"
+        ]
+    );
+}
