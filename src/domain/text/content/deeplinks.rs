@@ -84,6 +84,8 @@ pub(super) fn chat_link_spans(text: &str, urls: &[Url]) -> Vec<Range<usize>> {
 
 /// Chat deep links in `text` that cannot open a chat, in text order.
 ///
+/// A link is a URL as X finds it (so `#wa.me/…` is a hashtag, and `_https://wa.me/…_` in
+/// WhatsApp italic is a link) whose host is a chat host, read on to the end of its word.
 /// Recognised links (host case-insensitive, scheme `http(s)://` and `www.` optional):
 /// - `wa.me/<number>[?text=…]`: `<number>` must be digits only and international
 ///   (country code, no `+`, no `00`). `wa.me/message/…`, `wa.me/c/…`, `wa.me/qr/…`,

@@ -287,8 +287,9 @@ pub fn find_phone_candidates(text: &str) -> Vec<PhoneCandidate<'_>> {
 /// - a run directly after `#`, `n.`, `nr.`, `no.`, `n°`, `P.IVA`, `Partita IVA`, `VAT`,
 ///   `C.F.`, `codice fiscale` (and a few spellings of those) is an identifier: none of it
 ///   is a phone;
-/// - digits inside URLs (`https://…`, `www.…`) and chat deep links (`wa.me/…`,
-///   `api.whatsapp.com/send?phone=…`) are never phones: the deep-link rule owns those;
+/// - digits in a word that is a link (`https://…`, `www.…`, `negozio.it/…`, any `…://…`)
+///   and in chat deep links (`wa.me/…`, `api.whatsapp.com/send?phone=…`) are never
+///   phones: the deep-link rule owns those;
 /// - `is_valid` receives the candidate text as written (with `+`, separators). The whole
 ///   run is tried first; if rejected, sub-runs split only at spaces are tried, left to
 ///   right, longest first, so `2026 333 1234567` yields `333 1234567` while a dotted or
