@@ -65,6 +65,13 @@ struct Candidate {
     before: Option<char>,
 }
 
+/// Where the next URL can start: at `first` or later, before the dot at `dot`.
+#[derive(Clone, Copy)]
+struct Zone {
+    first: usize,
+    dot: usize,
+}
+
 pub(super) struct Scanner<'a> {
     text: &'a str,
     memo_main: Vec<usize>,
@@ -96,7 +103,26 @@ impl<'a> Scanner<'a> {
 
     pub(super) fn run(&mut self, out: &mut Vec<Url>) {
         let mut p = 0;
+        let Some(mut zone) = self.zone_from(0) else {
+            return;
+        };
         while let Some(c) = self.char_at(p) {
+            let start = p + c.len_utf8();
+            if start > zone.dot {
+                match self.zone_from(start) {
+                    Some(z) => zone = z,
+                    None => break,
+                }
+            }
+            if start < zone.first && !(p == 0 && zone.first == 0) {
+                // Jump to the character right before the first start that can succeed.
+                p = self
+                    .text
+                    .get(..zone.first)
+                    .and_then(|head| head.char_indices().next_back())
+                    .map_or(zone.first, |(i, _)| i);
+                continue;
+            }
             let mut found = None;
             if is_valid_preceding(c) {
                 found = self.candidate_at(p + c.len_utf8(), Some(c));
@@ -114,6 +140,31 @@ impl<'a> Scanner<'a> {
                 None => p += c.len_utf8(),
             }
         }
+    }
+
+    /// The next stretch where a URL can start, from `from` on: a domain needs its first
+    /// label to run unbroken up to a dot, so only the label characters right before the next
+    /// dot, or a `http(s)://` right before them, can start one. Finding it costs a search
+    /// for the dot and a look back over that label, so the whole scan stays one pass.
+    fn zone_from(&self, from: usize) -> Option<Zone> {
+        let dot = from + self.text.get(from..)?.find('.')?;
+        let head = self.text.get(from..dot)?;
+        let label_len: usize = head
+            .chars()
+            .rev()
+            .take_while(|&c| c == '-' || c == '_' || is_domain_char(c))
+            .map(char::len_utf8)
+            .sum();
+        let label = dot - label_len;
+        let scheme = ["https://", "http://"].iter().find_map(|scheme| {
+            let at = label.checked_sub(scheme.len()).filter(|&at| at >= from)?;
+            let written = self.text.get(at..label)?;
+            written.eq_ignore_ascii_case(scheme).then_some(at)
+        });
+        Some(Zone {
+            first: scheme.unwrap_or(label),
+            dot,
+        })
     }
 
     fn candidate_at(&mut self, start: usize, before: Option<char>) -> Option<Candidate> {

@@ -150,3 +150,15 @@ fn link_words_cover_links_x_would_not_count() {
         ]
     );
 }
+
+#[test]
+fn skipping_to_the_next_dot_misses_no_start() {
+    assert_eq!(urls("https://negozio.it"), ["https://negozio.it"]);
+    assert_eq!(urls("negozio.it"), ["negozio.it"]);
+    assert_eq!(urls("àhttp://a.it x"), ["http://a.it"]);
+    assert_eq!(
+        urls("Ciao. Vai su HTTP://www.a.it/x.y o b.it."),
+        ["HTTP://www.a.it/x.y", "b.it"]
+    );
+    assert_eq!(urls("fine.frase..http://c.it"), ["http://c.it"]);
+}
