@@ -14,8 +14,8 @@ use unicode_properties::emoji::{
     is_regional_indicator, is_tag_character, is_zwj, EmojiStatus, UnicodeEmoji,
 };
 
-pub use crate::domain::text::tweet_urls::find_urls;
-use crate::domain::text::tweet_urls::is_invalid_char;
+pub use crate::domain::text::urls::find_urls;
+use crate::domain::text::urls::is_invalid_char;
 
 /// Highest weighted length a post may have.
 pub const MAX_TWEET_WEIGHTED_LENGTH: usize = 280;

@@ -1,15 +1,19 @@
 //! Chat deep links in a draft's rendered text: `wa.me`, `api.whatsapp.com/send` and
 //! X/Twitter DM compose links (`link/invalid-deeplink`).
+//!
+//! The links are the URLs of the shared scanner ([`crate::domain::text::urls`]) whose host
+//! is a chat host; from the host on, the link is read here the way the chat apps read it.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
-use regex::Regex;
+use super::char_at;
+use crate::domain::text::urls::{scan_urls, Url};
 
-use super::{char_at, char_before, compiled};
+/// Hosts whose links can open a chat.
+const CHAT_HOSTS: &[&str] = &["wa.me", "whatsapp.com", "twitter.com", "x.com"];
 
-/// Start of a chat link: optional scheme, optional subdomain, one of the chat hosts.
-const HOST_PATTERN: &str = r"(?i)(?:https?://)?(?:www\.|api\.|web\.|mobile\.)?(?:wa\.me|whatsapp\.com|twitter\.com|x\.com)";
+/// Subdomains that serve the same chat links as the bare host.
+const CHAT_SUBDOMAINS: &[&str] = &["www.", "api.", "web.", "mobile."];
 
 /// `wa.me/<word>/…` paths that open something other than a number's chat and are valid:
 /// business short links, catalogues, QR links.
@@ -20,11 +24,6 @@ const WA_ME_NAMED_PATHS: &[&str] = &["message", "c", "qr", "catalog"];
 const TRAILING: &[char] = &[
     '.', ',', ';', ':', '!', '?', ')', ']', '}', '>', '"', '\'', '*', '_', '~', '’', '”', '»',
 ];
-
-fn host_regex() -> Option<&'static Regex> {
-    static CELL: OnceLock<Option<Regex>> = OnceLock::new();
-    compiled(&CELL, HOST_PATTERN)
-}
 
 /// What is wrong with a chat deep link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,13 +76,16 @@ struct ChatLink {
     target: Target,
 }
 
-/// Ranges of every chat link (valid or not), for the phone scanner to skip.
-pub(super) fn chat_link_spans(text: &str) -> Vec<Range<usize>> {
-    scan_chat_links(text).into_iter().map(|l| l.link).collect()
+/// Ranges of every chat link (valid or not) among `urls` (the URLs of `text`), for the
+/// phone scanner to skip.
+pub(super) fn chat_link_spans(text: &str, urls: &[Url]) -> Vec<Range<usize>> {
+    chat_links(text, urls).into_iter().map(|l| l.link).collect()
 }
 
 /// Chat deep links in `text` that cannot open a chat, in text order.
 ///
+/// A link is a URL as X finds it (so `#wa.me/…` is a hashtag, and `_https://wa.me/…_` in
+/// WhatsApp italic is a link) whose host is a chat host, read on to the end of its word.
 /// Recognised links (host case-insensitive, scheme `http(s)://` and `www.` optional):
 /// - `wa.me/<number>[?text=…]`: `<number>` must be digits only and international
 ///   (country code, no `+`, no `00`). `wa.me/message/…`, `wa.me/c/…`, `wa.me/qr/…`,
@@ -109,7 +111,7 @@ pub fn check_deeplinks(
     to_e164: impl Fn(&str) -> Option<String>,
 ) -> Vec<DeeplinkProblem> {
     let mut problems = Vec::new();
-    for link in scan_chat_links(text) {
+    for link in chat_links(text, &scan_urls(text)) {
         let problem = match link.target {
             Target::WhatsAppOther => None,
             Target::WhatsApp { value } => judge_whatsapp(text, &link.link, value, &to_e164),
@@ -178,45 +180,54 @@ fn judge_whatsapp(
     problem(range, DeeplinkKind::WaMeNotDigits, fixed)
 }
 
-/// Every chat link in `text`, in order.
-fn scan_chat_links(text: &str) -> Vec<ChatLink> {
+/// Every chat link among `urls` (the URLs of `text`), in order.
+fn chat_links(text: &str, urls: &[Url]) -> Vec<ChatLink> {
     let mut links = Vec::new();
-    let Some(re) = host_regex() else {
-        return links;
-    };
     let mut from = 0;
-    while let Some(m) = text.get(from..).and_then(|_| re.find_at(text, from)) {
-        from = m.end();
-        let boundary_before = char_before(text, m.start())
-            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@' | '/')));
-        let after = char_at(text, m.end());
-        let boundary_after = match after {
-            None => true,
-            Some('.') => !char_at(text, m.end() + 1).is_some_and(char::is_alphanumeric),
-            Some(c) => !(c.is_alphanumeric() || matches!(c, '-' | '_')),
-        };
-        if !boundary_before || !boundary_after {
+    for url in urls {
+        // A number written with spaces can run past the URL X sees (`wa.me/+39 333 …`).
+        if url.range.start < from {
             continue;
         }
-        let host = m.as_str().to_ascii_lowercase();
-        let has_scheme = host.starts_with("http");
-        let parsed = if host.ends_with("wa.me") {
-            parse_wa_me(text, m.end(), has_scheme)
-        } else if host.ends_with("whatsapp.com") {
-            parse_whatsapp_send(text, m.end())
+        let Some(host) = text.get(url.host.clone()).map(str::to_ascii_lowercase) else {
+            continue;
+        };
+        let base = CHAT_SUBDOMAINS
+            .iter()
+            .find_map(|sub| host.strip_prefix(sub))
+            .filter(|base| CHAT_HOSTS.contains(base))
+            .unwrap_or(host.as_str());
+        if !CHAT_HOSTS.contains(&base) || !host_ends_cleanly(text, url.host.end) {
+            continue;
+        }
+        let at = url.host.end;
+        let parsed = if base == "wa.me" {
+            parse_wa_me(text, at, url.has_protocol)
+        } else if base == "whatsapp.com" {
+            parse_whatsapp_send(text, at)
         } else {
-            parse_x_compose(text, m.end())
+            parse_x_compose(text, at)
         };
         if let Some((target, value_end)) = parsed {
-            let end = link_end(text, m.end()).max(value_end);
+            let end = link_end(text, at).max(value_end);
             links.push(ChatLink {
-                link: m.start()..end,
+                link: url.range.start..end,
                 target,
             });
             from = end;
         }
     }
     links
+}
+
+/// Whether the host is not glued to more of a name (`wa.me_x`, `wa.meè`, `wa.me.it` is
+/// another host), which X's grammar alone would let through.
+fn host_ends_cleanly(text: &str, end: usize) -> bool {
+    match char_at(text, end) {
+        None => true,
+        Some('.') => !char_at(text, end + 1).is_some_and(char::is_alphanumeric),
+        Some(c) => !(c.is_alphanumeric() || matches!(c, '-' | '_')),
+    }
 }
 
 /// End of the link token that contains `from`: the next whitespace, minus trailing
@@ -548,8 +559,8 @@ mod tests {
         let found = check_deeplinks(text, fake_e164);
         let link = found.first().and_then(|p| text.get(p.link.clone()));
         assert_eq!(link, Some("https://wa.me/3331234567?text=ciao"));
-        let spans =
-            chat_link_spans("a wa.me/message/X b https://x.com/messages/compose?recipient_id=1");
+        let text = "a wa.me/message/X b https://x.com/messages/compose?recipient_id=1";
+        let spans = chat_link_spans(text, &scan_urls(text));
         assert_eq!(spans, [2..17, 20..65]);
     }
 }

@@ -8,6 +8,7 @@
 use std::ops::Range;
 
 use super::{char_at, char_before, deeplinks};
+use crate::domain::text::urls::{link_words, scan_urls};
 
 /// The longest candidate worth validating: `00` plus the 15 digits E.164 allows.
 const MAX_DIGITS: usize = 17;
@@ -171,32 +172,13 @@ fn after_identifier_label(text: &str, start: usize) -> bool {
     })
 }
 
-/// Spans where digits are never phones: URL tokens (`https://…`, `www.…`) and chat deep
-/// links, whose numbers belong to `link/invalid-deeplink`. `tel:` links are not excluded.
+/// Spans where digits are never phones: words that are links (see
+/// [`link_words`]) and chat deep links, whose numbers belong to `link/invalid-deeplink`.
+/// `tel:` links are not excluded.
 fn excluded_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans = deeplinks::chat_link_spans(text);
-    let mut token_start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (c.is_whitespace(), token_start) {
-            (false, None) => token_start = Some(i),
-            (true, Some(s)) => {
-                let token = text.get(s..i).unwrap_or("");
-                let bare = token.trim_start_matches(['(', '<', '[', '"', '\'', '*', '_', '~']);
-                let is_url = token.contains("://")
-                    || bare
-                        .get(..4)
-                        .is_some_and(|p| p.eq_ignore_ascii_case("www."));
-                if is_url {
-                    spans.push(s..i);
-                }
-                token_start = None;
-            }
-            _ => {}
-        }
-    }
+    let urls = scan_urls(text);
+    let mut spans = deeplinks::chat_link_spans(text, &urls);
+    spans.extend(link_words(text, &urls));
     spans.sort_by_key(|r| (r.start, r.end));
     spans
 }
@@ -305,8 +287,9 @@ pub fn find_phone_candidates(text: &str) -> Vec<PhoneCandidate<'_>> {
 /// - a run directly after `#`, `n.`, `nr.`, `no.`, `n°`, `P.IVA`, `Partita IVA`, `VAT`,
 ///   `C.F.`, `codice fiscale` (and a few spellings of those) is an identifier: none of it
 ///   is a phone;
-/// - digits inside URLs (`https://…`, `www.…`) and chat deep links (`wa.me/…`,
-///   `api.whatsapp.com/send?phone=…`) are never phones: the deep-link rule owns those;
+/// - digits in a word that is a link (`https://…`, `www.…`, `negozio.it/…`, any `…://…`)
+///   and in chat deep links (`wa.me/…`, `api.whatsapp.com/send?phone=…`) are never
+///   phones: the deep-link rule owns those;
 /// - `is_valid` receives the candidate text as written (with `+`, separators). The whole
 ///   run is tried first; if rejected, sub-runs split only at spaces are tried, left to
 ///   right, longest first, so `2026 333 1234567` yields `333 1234567` while a dotted or

@@ -226,3 +226,36 @@ fn large_text_is_fast() {
     assert!(check_deeplinks(&text, |_| None).is_empty());
     assert!(start.elapsed().as_secs() < 5);
 }
+
+/// Deep-link problems when every number starting with 3 is a valid national one.
+fn no_country(text: &str) -> Vec<(&str, DeeplinkKind)> {
+    check_deeplinks(text, |s| s.starts_with('3').then(|| format!("+39{s}")))
+        .into_iter()
+        .map(|p| (text.get(p.link).unwrap_or("?"), p.kind))
+        .collect()
+}
+
+/// Results that moved when deep links and phones started sharing the X URL scanner.
+#[test]
+fn links_as_the_shared_url_scanner_sees_them() {
+    // WhatsApp italic around a link is markup, not part of a word: the link is checked.
+    assert_eq!(
+        no_country("_https://wa.me/3331234567_"),
+        [("https://wa.me/3331234567", DeeplinkKind::WaMeNoCountryCode)]
+    );
+    // The marketer's usual spellings are found as before.
+    for text in [
+        "wa.me/3331234567",
+        "Scrivici: https://wa.me/3331234567?text=Ciao",
+        "api.whatsapp.com/send?phone=3331234567",
+    ] {
+        assert_eq!(no_country(text).len(), 1, "{text}");
+    }
+    // A hashtag is no link, on X as in the scanner.
+    assert_eq!(no_country("#wa.me/3331234567"), []);
+    // Digits in a link written without scheme or `www.` belong to the link, not a phone.
+    for text in ["ordina su negozio.it/p/3331234567", "bit.ly/3331234567"] {
+        assert!(find_phones(text, |_| true).is_empty(), "{text}");
+    }
+    assert_eq!(find_phones("negozio.it 3331234567", |_| true).len(), 1);
+}

@@ -1,5 +1,9 @@
 //! Unit tests of the parent module.
 
+use super::chars::fold_case;
+use super::host::punycode_len;
+use super::scanner::MAX_TLD_CHARS;
+use super::tlds::{COUNTRY_TLDS, GENERIC_TLDS};
 use super::*;
 
 fn urls(text: &str) -> Vec<&str> {
@@ -105,4 +109,56 @@ fn every_substring_of_a_messy_text_is_safe() {
             }
         }
     }
+}
+
+#[test]
+fn urls_are_split_into_parts() {
+    let text = "Vai su https://wa.me:443/39?text=ciao o negozio.it/p/1 o www.x.com";
+    let parts: Vec<_> = scan_urls(text)
+        .into_iter()
+        .map(|u| {
+            let part = |r: Range<usize>| text.get(r).unwrap_or("?");
+            (part(u.host), part(u.path), u.has_protocol)
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("wa.me", "/39?text=ciao", true),
+            ("negozio.it", "/p/1", false),
+            ("www.x.com", "", false),
+        ]
+    );
+}
+
+#[test]
+fn link_words_cover_links_x_would_not_count() {
+    let text =
+        "a (https://shop.example/1) www.shop.example/2 negozio.it/3, whatsapp://send?phone=4 5.";
+    let urls = scan_urls(text);
+    let words: Vec<_> = link_words(text, &urls)
+        .into_iter()
+        .filter_map(|r| text.get(r))
+        .collect();
+    assert_eq!(
+        words,
+        [
+            "(https://shop.example/1)",
+            "www.shop.example/2",
+            "negozio.it/3,",
+            "whatsapp://send?phone=4"
+        ]
+    );
+}
+
+#[test]
+fn skipping_to_the_next_dot_misses_no_start() {
+    assert_eq!(urls("https://negozio.it"), ["https://negozio.it"]);
+    assert_eq!(urls("negozio.it"), ["negozio.it"]);
+    assert_eq!(urls("àhttp://a.it x"), ["http://a.it"]);
+    assert_eq!(
+        urls("Ciao. Vai su HTTP://www.a.it/x.y o b.it."),
+        ["HTTP://www.a.it/x.y", "b.it"]
+    );
+    assert_eq!(urls("fine.frase..http://c.it"), ["http://c.it"]);
 }

@@ -1,340 +1,30 @@
-//! URL spans as twitter-text's extractor finds them (the rules of its JS reference
-//! implementation), re-implemented as a linear scanner: the original is a backtracking
-//! regex whose worst case is quadratic or worse on long runs of `a.b.c.` text.
-//!
-//! Rules followed: a URL starts after a character that is not an ASCII letter or digit,
-//! `@`, `＠`, `$`, `#`, `＃` (or at the start of the text); an optional `http://` or
-//! `https://`; a domain whose last label is a known TLD (or `xn--` punycode) not followed by
-//! `[0-9A-Za-z@+-]`; an optional `:port`, path and query whose trailing punctuation is left
-//! out. A domain label longer than 63 characters once punycode-encoded, or a URL longer than
-//! 4096 UTF-16 units, is no URL. Without a scheme only the ASCII part of the domain counts and
-//! the URL must not follow `-`, `_`, `.` or `/`. `t.co` links stop after their slug.
+//! The scanner proper: one left-to-right walk over the text that finds every URL the
+//! twitter-text reference regex would, with the regex's backtracking replaced by memoised
+//! label chains.
 
-use std::cmp::Ordering;
 use std::ops::Range;
+
+use super::chars::{
+    blocks_tld_end, is_ascii_label_char, is_domain_char, is_path_char, is_path_end_char,
+    is_query_char, is_query_end_char, is_valid_preceding, starts_with_ignore_ascii_case,
+};
+use super::host::{label_fits, tld_list_contains};
+use super::tlds::{COUNTRY_TLDS, GENERIC_TLDS};
+use super::Url;
 
 /// Longest URL (in UTF-16 units, scheme included) twitter-text accepts.
 const MAX_URL_UTF16_LEN: usize = 4096;
 /// Longest slug of a `t.co` link that still counts as one.
 const MAX_TCO_SLUG_LEN: usize = 40;
-/// DNS limit on one label once punycode-encoded.
-const MAX_LABEL_LEN: usize = 63;
 /// Scheme length assumed for scheme-less URLs when checking their total length.
 const DEFAULT_SCHEME_LEN: usize = "https://".len();
-/// Characters in the longest entry of the TLD lists below.
-const MAX_TLD_CHARS: usize = 18;
+/// Characters in the longest entry of the TLD lists.
+pub(super) const MAX_TLD_CHARS: usize = 18;
 
 /// Memo slot not computed yet.
 const UNKNOWN: usize = usize::MAX;
 /// Memo slot computed: no domain from here.
 const NO_DOMAIN: usize = usize::MAX - 1;
-
-/// Byte ranges of the URLs in `text`, in order, as twitter-text counts them.
-pub fn find_urls(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    // Every URL has a dot in its domain; most texts can stop here.
-    if text.contains('.') {
-        Scanner::new(text).run(&mut out);
-    }
-    out
-}
-
-fn is_punct(c: char) -> bool {
-    matches!(
-        c,
-        '!' | '\''
-            | '#'
-            | '%'
-            | '&'
-            | '('
-            | ')'
-            | '*'
-            | '+'
-            | ','
-            | '\\'
-            | '-'
-            | '.'
-            | '/'
-            | ':'
-            | ';'
-            | '<'
-            | '='
-            | '>'
-            | '?'
-            | '@'
-            | '['
-            | ']'
-            | '^'
-            | '_'
-            | '{'
-            | '|'
-            | '}'
-            | '~'
-            | '$'
-    )
-}
-
-fn is_space(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'..='\u{D}'
-            | ' '
-            | '\u{85}'
-            | '\u{A0}'
-            | '\u{1680}'
-            | '\u{180E}'
-            | '\u{2000}'..='\u{200A}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202F}'
-            | '\u{205F}'
-            | '\u{3000}'
-    )
-}
-
-/// Characters that make a post invalid (and never belong to a URL).
-pub(crate) fn is_invalid_char(c: char) -> bool {
-    matches!(c, '\u{FFFE}' | '\u{FEFF}' | '\u{FFFF}')
-}
-
-fn is_directional_marker(c: char) -> bool {
-    matches!(
-        c,
-        '\u{202A}'..='\u{202E}' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2066}'..='\u{2069}'
-    )
-}
-
-/// Any character may be part of a domain label unless it is punctuation, space, invalid or a
-/// bidi control: this is what lets IDN hosts (CJK, Arabic, emoji) through.
-fn is_domain_char(c: char) -> bool {
-    !(is_punct(c) || is_space(c) || is_invalid_char(c) || is_directional_marker(c))
-}
-
-fn is_valid_preceding(c: char) -> bool {
-    !(c.is_ascii_alphanumeric() || matches!(c, '@' | '＠' | '$' | '#' | '＃') || is_invalid_char(c))
-}
-
-fn is_latin_accent(c: char) -> bool {
-    matches!(
-        c,
-        '\u{C0}'..='\u{D6}'
-            | '\u{D8}'..='\u{F6}'
-            | '\u{F8}'..='\u{24F}'
-            | '\u{253}'
-            | '\u{254}'
-            | '\u{256}'
-            | '\u{257}'
-            | '\u{259}'
-            | '\u{25B}'
-            | '\u{263}'
-            | '\u{268}'
-            | '\u{26F}'
-            | '\u{272}'
-            | '\u{289}'
-            | '\u{28B}'
-            | '\u{2BB}'
-            | '\u{300}'..='\u{36F}'
-            | '\u{1E00}'..='\u{1EFF}'
-    )
-}
-
-fn is_cyrillic(c: char) -> bool {
-    matches!(c, '\u{400}'..='\u{4FF}')
-}
-
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || is_cyrillic(c) || is_latin_accent(c)
-}
-
-fn is_path_char(c: char) -> bool {
-    is_word_char(c)
-        || matches!(
-            c,
-            '!' | '*'
-                | '\''
-                | ';'
-                | ':'
-                | '='
-                | '+'
-                | ','
-                | '.'
-                | '$'
-                | '/'
-                | '%'
-                | '#'
-                | '['
-                | ']'
-                | '-'
-                | '\u{2013}'
-                | '_'
-                | '~'
-                | '@'
-                | '|'
-                | '&'
-        )
-}
-
-/// A path may only end on these (or on a balanced parenthesis group), which is what leaves
-/// trailing `.`, `,`, `!` and the like outside the URL.
-fn is_path_end_char(c: char) -> bool {
-    is_word_char(c) || matches!(c, '+' | '-' | '=' | '_' | '#' | '/')
-}
-
-fn is_query_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || matches!(
-            c,
-            '!' | '?'
-                | '*'
-                | '\''
-                | '@'
-                | '('
-                | ')'
-                | ';'
-                | ':'
-                | '&'
-                | '='
-                | '+'
-                | '$'
-                | '/'
-                | '%'
-                | '#'
-                | '['
-                | ']'
-                | '-'
-                | '_'
-                | '.'
-                | ','
-                | '~'
-                | '|'
-        )
-}
-
-fn is_query_end_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '&' | '=' | '#' | '/')
-}
-
-fn is_ascii_label_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '-' || is_latin_accent(c)
-}
-
-/// A TLD must not run on into one of these.
-fn blocks_tld_end(c: char) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, '@' | '+' | '-')
-}
-
-fn starts_with_ignore_ascii_case(s: &str, prefix: &str) -> bool {
-    s.as_bytes()
-        .get(..prefix.len())
-        .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
-}
-
-fn fold_case(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
-    let mut lower = c.to_lowercase();
-    match (lower.next(), lower.next()) {
-        (Some(l), None) => l,
-        _ => c,
-    }
-}
-
-/// Case-insensitive membership in a list sorted by bytes, without allocating.
-fn tld_list_contains(list: &[&str], candidate: &str) -> bool {
-    list.binary_search_by(|entry| -> Ordering {
-        entry.chars().cmp(candidate.chars().map(fold_case))
-    })
-    .is_ok()
-}
-
-/// Length of `part` after punycode encoding (RFC 3492), without building the string.
-fn punycode_len(part: &str) -> Option<usize> {
-    const BASE: u32 = 36;
-    const TMIN: u32 = 1;
-    const TMAX: u32 = 26;
-    let total = u32::try_from(part.chars().count()).ok()?;
-    let basic = u32::try_from(part.chars().filter(char::is_ascii).count()).ok()?;
-    let mut out = basic as usize + usize::from(basic > 0);
-    let (mut n, mut delta, mut bias, mut handled) = (128u32, 0u32, 72u32, basic);
-    while handled < total {
-        let m = part.chars().map(u32::from).filter(|&c| c >= n).min()?;
-        delta = delta.checked_add((m - n).checked_mul(handled + 1)?)?;
-        n = m;
-        for c in part.chars().map(u32::from) {
-            if c < n {
-                delta = delta.checked_add(1)?;
-            }
-            if c == n {
-                let mut q = delta;
-                let mut k = BASE;
-                loop {
-                    let t = if k <= bias {
-                        TMIN
-                    } else if k >= bias + TMAX {
-                        TMAX
-                    } else {
-                        k - bias
-                    };
-                    if q < t {
-                        break;
-                    }
-                    out += 1;
-                    q = (q - t) / (BASE - t);
-                    k += BASE;
-                }
-                out += 1;
-                bias = punycode_adapt(delta, handled + 1, handled == basic);
-                delta = 0;
-                handled += 1;
-            }
-        }
-        delta = delta.checked_add(1)?;
-        n = n.checked_add(1)?;
-    }
-    Some(out)
-}
-
-fn punycode_adapt(delta: u32, points: u32, first: bool) -> u32 {
-    const BASE: u32 = 36;
-    const TMIN: u32 = 1;
-    const TMAX: u32 = 26;
-    const SKEW: u32 = 38;
-    const DAMP: u32 = 700;
-    let mut delta = if first { delta / DAMP } else { delta / 2 };
-    delta += delta / points.max(1);
-    let mut k = 0;
-    while delta > ((BASE - TMIN) * TMAX) / 2 {
-        delta /= BASE - TMIN;
-        k += BASE;
-    }
-    k + (BASE - TMIN + 1) * delta / (delta + SKEW)
-}
-
-/// Whether one dot-separated label of a domain is 1..=63 characters once converted to ASCII
-/// the way punycode.js's `toASCII` does (ideographic full stops split it further).
-fn label_fits(label: &str) -> bool {
-    // Encoding never shortens: each character yields at least one output character.
-    if label.chars().count() > MAX_LABEL_LEN {
-        return false;
-    }
-    let mut total = 0usize;
-    for (i, part) in label
-        .split(['\u{3002}', '\u{FF0E}', '\u{FF61}'])
-        .enumerate()
-    {
-        total += usize::from(i > 0);
-        if part.is_ascii() {
-            total += part.len();
-        } else {
-            match punycode_len(part) {
-                Some(len) => total += "xn--".len() + len,
-                None => return false,
-            }
-        }
-    }
-    (1..=MAX_LABEL_LEN).contains(&total)
-}
 
 /// One label valid as a subdomain (`_` allowed inside): where its closing dot is and whether
 /// it may also be the label right before the TLD.
@@ -369,11 +59,20 @@ struct Candidate {
     end: usize,
     scheme_len: usize,
     domain: Range<usize>,
+    /// Where the path (or query) starts: after the domain and its `:port`.
+    path_start: usize,
     has_path: bool,
     before: Option<char>,
 }
 
-struct Scanner<'a> {
+/// Where the next URL can start: at `first` or later, before the dot at `dot`.
+#[derive(Clone, Copy)]
+struct Zone {
+    first: usize,
+    dot: usize,
+}
+
+pub(super) struct Scanner<'a> {
     text: &'a str,
     memo_main: Vec<usize>,
     memo_ascii: Vec<usize>,
@@ -383,7 +82,7 @@ struct Scanner<'a> {
 }
 
 impl<'a> Scanner<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(super) fn new(text: &'a str) -> Self {
         Scanner {
             text,
             memo_main: Vec::new(),
@@ -402,9 +101,28 @@ impl<'a> Scanner<'a> {
         self.text.as_bytes().get(i).copied()
     }
 
-    fn run(&mut self, out: &mut Vec<Range<usize>>) {
+    pub(super) fn run(&mut self, out: &mut Vec<Url>) {
         let mut p = 0;
+        let Some(mut zone) = self.zone_from(0) else {
+            return;
+        };
         while let Some(c) = self.char_at(p) {
+            let start = p + c.len_utf8();
+            if start > zone.dot {
+                match self.zone_from(start) {
+                    Some(z) => zone = z,
+                    None => break,
+                }
+            }
+            if start < zone.first && !(p == 0 && zone.first == 0) {
+                // Jump to the character right before the first start that can succeed.
+                p = self
+                    .text
+                    .get(..zone.first)
+                    .and_then(|head| head.char_indices().next_back())
+                    .map_or(zone.first, |(i, _)| i);
+                continue;
+            }
             let mut found = None;
             if is_valid_preceding(c) {
                 found = self.candidate_at(p + c.len_utf8(), Some(c));
@@ -422,6 +140,31 @@ impl<'a> Scanner<'a> {
                 None => p += c.len_utf8(),
             }
         }
+    }
+
+    /// The next stretch where a URL can start, from `from` on: a domain needs its first
+    /// label to run unbroken up to a dot, so only the label characters right before the next
+    /// dot, or a `http(s)://` right before them, can start one. Finding it costs a search
+    /// for the dot and a look back over that label, so the whole scan stays one pass.
+    fn zone_from(&self, from: usize) -> Option<Zone> {
+        let dot = from + self.text.get(from..)?.find('.')?;
+        let head = self.text.get(from..dot)?;
+        let label_len: usize = head
+            .chars()
+            .rev()
+            .take_while(|&c| c == '-' || c == '_' || is_domain_char(c))
+            .map(char::len_utf8)
+            .sum();
+        let label = dot - label_len;
+        let scheme = ["https://", "http://"].iter().find_map(|scheme| {
+            let at = label.checked_sub(scheme.len()).filter(|&at| at >= from)?;
+            let written = self.text.get(at..label)?;
+            written.eq_ignore_ascii_case(scheme).then_some(at)
+        });
+        Some(Zone {
+            first: scheme.unwrap_or(label),
+            dot,
+        })
     }
 
     fn candidate_at(&mut self, start: usize, before: Option<char>) -> Option<Candidate> {
@@ -446,6 +189,7 @@ impl<'a> Scanner<'a> {
                 end += 1;
             }
         }
+        let path_start = end;
         let mut has_path = false;
         if self.byte_at(end) == Some(b'/') {
             has_path = true;
@@ -461,12 +205,13 @@ impl<'a> Scanner<'a> {
             end,
             scheme_len,
             domain: domain_start..domain_end,
+            path_start,
             has_path,
             before,
         })
     }
 
-    fn accept(&mut self, m: &Candidate, out: &mut Vec<Range<usize>>) {
+    fn accept(&mut self, m: &Candidate, out: &mut Vec<Url>) {
         let Some(url) = self.text.get(m.start..m.end) else {
             return;
         };
@@ -485,10 +230,16 @@ impl<'a> Scanner<'a> {
             }
             self.find_ascii_domains(m.domain.clone());
             let first_new = out.len();
-            out.append(&mut self.ascii_found);
+            out.extend(self.ascii_found.drain(..).map(|host| Url {
+                range: host.clone(),
+                path: host.end..host.end,
+                host,
+                has_protocol: false,
+            }));
             if m.has_path && out.len() > first_new {
                 if let Some(last) = out.last_mut() {
-                    last.end = m.end;
+                    last.range.end = m.end;
+                    last.path = m.path_start.max(last.host.end)..m.end;
                 }
             }
         } else {
@@ -520,7 +271,12 @@ impl<'a> Scanner<'a> {
                     }
                 }
             }
-            out.push(m.start..end);
+            out.push(Url {
+                range: m.start..end,
+                host: m.domain.clone(),
+                path: m.path_start.min(end)..end,
+                has_protocol: true,
+            });
         }
     }
 
@@ -815,10 +571,3 @@ impl<'a> Scanner<'a> {
         last_good
     }
 }
-
-mod tlds;
-
-use tlds::{COUNTRY_TLDS, GENERIC_TLDS};
-
-#[cfg(test)]
-mod tests;
