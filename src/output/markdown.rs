@@ -25,10 +25,43 @@ fn phones() -> Option<&'static Regex> {
         .as_ref()
 }
 
+const HIDDEN: &str = "(phone number hidden)";
+
+/// "(phone number hidden), (phone number hidden)" → "(2 phone numbers hidden)": a list of
+/// names that is all numbers says only how many.
+fn collapse(text: &str) -> String {
+    let sep = format!("{HIDDEN}, ");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(HIDDEN) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let mut n = 0;
+        while let Some(next) = rest.strip_prefix(&sep) {
+            n += 1;
+            rest = next;
+        }
+        if let Some(next) = rest.strip_prefix(HIDDEN) {
+            n += 1;
+            rest = next;
+        } else {
+            // The last one was followed by ", " and something else: give the comma back.
+            rest = &text[text.len() - rest.len() - 2..];
+        }
+        if n == 1 {
+            out.push_str(HIDDEN);
+        } else {
+            out.push_str(&format!("({n} phone numbers hidden)"));
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The text with phone numbers hidden and HTML made inert, for a Markdown document.
 pub fn safe(text: &str) -> String {
     let masked = match phones() {
-        Some(re) => re.replace_all(text, "(phone number hidden)").into_owned(),
+        Some(re) => collapse(&re.replace_all(text, HIDDEN)),
         // The pattern is a constant, so this does not happen; if it did, hiding every
         // digit is the safe side.
         None => text.replace(|c: char| c.is_ascii_digit(), "#"),
@@ -131,5 +164,13 @@ mod tests {
         let kept = "All 1,552 recipients at 2026-11-27 10:00 CET, row 14 of `vip`";
         assert_eq!(safe(kept), kept);
         assert_eq!(safe("<b>"), "&lt;b&gt;");
+        assert_eq!(
+            safe("first: +393331234567, +393331234568, +393331234569 and 2 more"),
+            "first: (3 phone numbers hidden) and 2 more"
+        );
+        assert_eq!(
+            safe("+393331234567, +393331234568, and Anna"),
+            "(2 phone numbers hidden), and Anna"
+        );
     }
 }
