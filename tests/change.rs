@@ -96,7 +96,9 @@ fn repo(cap: u32) -> (tempfile::TempDir, PathBuf) {
         "+393391112233",
         "+393392223344",
     ] {
-        ledger.push_str(&format!("{phone},whatsapp,marketing,granted,2026-02-01,form:negozio\n"));
+        ledger.push_str(&format!(
+            "{phone},whatsapp,marketing,granted,2026-02-01,form:negozio\n"
+        ));
     }
     ledger.push_str("@mario_rossi,twitter-dm,marketing,granted,2026-03-15,dm:keyword\n");
     write(&dir, "consent/ledger.csv", &ledger);
@@ -138,7 +140,9 @@ fn a_new_campaign_over_the_cap_is_new_with_its_people() {
     assert_eq!(out.status.code(), Some(1), "{text}{}", stderr(&out));
     assert!(text.contains("frequency/cap-exceeded"), "{text}");
     assert!(
-        text.contains("4 people newly over the frequency cap (WhatsApp marketing messages, cap 1 per 7 days)"),
+        text.contains(
+            "4 people newly over the frequency cap (WhatsApp marketing messages, cap 1 per 7 days)"
+        ),
         "{text}"
     );
     assert!(text.contains("(ancestor of HEAD): 1 new finding"), "{text}");
@@ -160,7 +164,9 @@ fn a_send_moved_into_quiet_hours_is_new_and_only_a_warning() {
     assert!(text.contains("frequency/quiet-hours"), "{text}");
     assert!(text.contains("1 send newly inside quiet hours"), "{text}");
     assert_eq!(
-        camplint(&dir, &["--base", "HEAD", "--deny-warnings"]).status.code(),
+        camplint(&dir, &["--base", "HEAD", "--deny-warnings"])
+            .status
+            .code(),
         Some(1)
     );
 }
@@ -174,10 +180,16 @@ fn an_audience_edit_that_removes_consent_is_changed_not_new_and_fixed() {
     let out = camplint(&dir, &["--base", "HEAD"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("0 new findings, 1 finding made worse"), "{text}");
+    assert!(
+        text.contains("0 new findings, 1 finding made worse"),
+        "{text}"
+    );
     assert!(text.contains("0 fixed by this change"), "{text}");
     assert!(text.contains("now 2 people, was 1"), "{text}");
-    assert!(text.contains("1 person and 1 message newly without valid consent"), "{text}");
+    assert!(
+        text.contains("1 person and 1 message newly without valid consent"),
+        "{text}"
+    );
     // Every format carries the finding.
     let json: serde_json::Value =
         serde_json::from_slice(&camplint(&dir, &["--base", "HEAD", "--format", "json"]).stdout)
@@ -207,7 +219,11 @@ fn a_fix_is_counted_and_passes() {
 #[test]
 fn moved_lines_keep_old_findings_old() {
     let (_t, dir) = repo(5);
-    append(&dir, "audiences/clienti.csv", "+393339999999,Nuovo\n3331112222,Senza prefisso\n");
+    append(
+        &dir,
+        "audiences/clienti.csv",
+        "+393339999999,Nuovo\n3331112222,Senza prefisso\n",
+    );
     commit(&dir, "old findings");
     assert_eq!(camplint(&dir, &[]).status.code(), Some(1));
     // Rows reordered, lines added above the send.
@@ -233,14 +249,17 @@ fn a_renamed_draft_keeps_its_findings() {
     let (_t, dir) = repo(5);
     let draft = "messages/promo/attrezzi.md";
     let text = fs::read_to_string(dir.join(draft)).unwrap();
-    fs::write(dir.join(draft), text.replace("Per non ricevere più messaggi rispondi STOP.", "")).unwrap();
+    fs::write(
+        dir.join(draft),
+        text.replace("Per non ricevere più messaggi rispondi STOP.", ""),
+    )
+    .unwrap();
     commit(&dir, "draft without opt-out");
     assert!(stdout(&camplint(&dir, &[])).contains("optout/missing"));
     git(&dir, &["mv", draft, "messages/promo/utensili.md"]);
-    for c in ["campaigns/attrezzi.toml"] {
-        let t = fs::read_to_string(dir.join(c)).unwrap();
-        fs::write(dir.join(c), t.replace(draft, "messages/promo/utensili.md")).unwrap();
-    }
+    let c = "campaigns/attrezzi.toml";
+    let t = fs::read_to_string(dir.join(c)).unwrap();
+    fs::write(dir.join(c), t.replace(draft, "messages/promo/utensili.md")).unwrap();
     let out = camplint(&dir, &["--base", "HEAD"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
@@ -254,7 +273,11 @@ fn a_lower_cap_at_head_is_part_of_the_change() {
     commit(&dir, "two sends, cap 2");
     assert_eq!(camplint(&dir, &[]).status.code(), Some(0));
     let config = fs::read_to_string(dir.join("camplint.toml")).unwrap();
-    fs::write(dir.join("camplint.toml"), config.replace("max = 2", "max = 1")).unwrap();
+    fs::write(
+        dir.join("camplint.toml"),
+        config.replace("max = 2", "max = 1"),
+    )
+    .unwrap();
     let out = camplint(&dir, &["--base", "HEAD"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
@@ -277,7 +300,10 @@ fn a_base_without_the_project_makes_everything_new() {
     let out = camplint(&dir.join("shop"), &["--base", "HEAD"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("the project did not exist there, so every finding is new"), "{text}");
+    assert!(
+        text.contains("the project did not exist there, so every finding is new"),
+        "{text}"
+    );
     assert!(text.contains(": 1 new finding"), "{text}");
 }
 
@@ -286,7 +312,11 @@ fn git_problems_are_exit_2_with_what_to_do() {
     let (_t, dir) = repo(5);
     let out = camplint(&dir, &["--base", "no-such-branch"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no commit of that name"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no commit of that name"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&out).is_empty());
 
     let plain = tempfile::tempdir().unwrap();
@@ -296,7 +326,11 @@ fn git_problems_are_exit_2_with_what_to_do() {
     );
     let out = camplint(plain.path(), &["--base", "main"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("not inside a git repository"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not inside a git repository"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -332,7 +332,10 @@ mod tests {
 
     #[test]
     fn magnitude_is_the_first_count() {
-        assert_eq!(magnitude("All 1,552 recipients of audience `vip`"), Some(1552));
+        assert_eq!(
+            magnitude("All 1,552 recipients of audience `vip`"),
+            Some(1552)
+        );
         assert_eq!(magnitude("12 of the 40 recipients"), Some(12));
         assert_eq!(magnitude("The only recipient of audience `a`"), Some(1));
         assert_eq!(

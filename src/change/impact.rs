@@ -44,7 +44,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -102,7 +102,9 @@ impl Impact {
             match d.rule.code {
                 "frequency/cap-exceeded" => {
                     let (what, account) = cap_label(&d.message);
-                    let slot = over.entry(what).or_insert(if account { None } else { Some(0) });
+                    let slot = over
+                        .entry(what)
+                        .or_insert(if account { None } else { Some(0) });
                     if let Some(p) = slot {
                         *p += n;
                     }
@@ -169,22 +171,41 @@ impl Impact {
             out.push(format!(
                 "{} {} and {} {} newly without valid consent",
                 thousands(self.consent_people),
-                if self.consent_people == 1 { "person" } else { "people" },
+                if self.consent_people == 1 {
+                    "person"
+                } else {
+                    "people"
+                },
                 thousands(self.consent_messages),
-                if self.consent_messages == 1 { "message" } else { "messages" },
+                if self.consent_messages == 1 {
+                    "message"
+                } else {
+                    "messages"
+                },
             ));
         }
         if self.quiet_sends > 0 {
             out.push(format!(
                 "{} {} newly inside quiet hours, reaching {} {}",
                 thousands(self.quiet_sends),
-                if self.quiet_sends == 1 { "send" } else { "sends" },
+                if self.quiet_sends == 1 {
+                    "send"
+                } else {
+                    "sends"
+                },
                 thousands(self.quiet_people),
-                if self.quiet_people == 1 { "person" } else { "people" },
+                if self.quiet_people == 1 {
+                    "person"
+                } else {
+                    "people"
+                },
             ));
         }
         if out.is_empty() {
-            out.push("no one newly over a frequency cap, without consent or messaged in quiet hours".into());
+            out.push(
+                "no one newly over a frequency cap, without consent or messaged in quiet hours"
+                    .into(),
+            );
         }
         let fixed = match self.fixed {
             0 => "no finding fixed by this change".to_string(),
@@ -192,7 +213,10 @@ impl Impact {
                 "{n} {} fixed by this change{}",
                 if n == 1 { "finding" } else { "findings" },
                 if self.fixed_people > 0 {
-                    format!(" ({} people no longer affected)", thousands(self.fixed_people))
+                    format!(
+                        " ({} people no longer affected)",
+                        thousands(self.fixed_people)
+                    )
                 } else {
                     String::new()
                 }
@@ -205,7 +229,10 @@ impl Impact {
                 percent(before),
                 percent(now)
             ),
-            (None, now) => format!("consent coverage: {} (nothing to compare with)", percent(now)),
+            (None, now) => format!(
+                "consent coverage: {} (nothing to compare with)",
+                percent(now)
+            ),
         });
         out
     }

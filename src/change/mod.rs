@@ -177,10 +177,7 @@ fn compare(
     let mut before: BTreeMap<Key, Vec<&Diagnostic>> = BTreeMap::new();
     if let Some(b) = &base {
         for d in &b.diagnostics {
-            before
-                .entry(base_key(b, d, renamed))
-                .or_default()
-                .push(d);
+            before.entry(base_key(b, d, renamed)).or_default().push(d);
         }
     }
     let keys = identity::keys(&head.project, &head.diagnostics);
@@ -238,7 +235,12 @@ fn compare(
 }
 
 /// An old finding made worse, with a note saying by how much.
-fn annotate(mut d: Diagnostic, was: &Diagnostic, now_n: Option<u64>, was_n: Option<u64>) -> Diagnostic {
+fn annotate(
+    mut d: Diagnostic,
+    was: &Diagnostic,
+    now_n: Option<u64>,
+    was_n: Option<u64>,
+) -> Diagnostic {
     let note = match (now_n, was_n) {
         (Some(a), Some(b)) if a != b => {
             let unit = identity::unit(&d.message);
