@@ -214,6 +214,9 @@ fn a_fix_is_counted_and_passes() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("1 fixed by this change"), "{text}");
     assert!(text.contains("% before, 100.0% after"), "{text}");
+    // PATHs limit both sides: a fix outside them is not counted.
+    let only = stdout(&camplint(&dir, &["--base", "HEAD", "messages"]));
+    assert!(only.contains("0 fixed by this change"), "{only}");
 }
 
 #[test]

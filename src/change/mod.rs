@@ -126,9 +126,12 @@ pub fn run(options: &Options, rev: &str) -> Result<ChangeReport, ChangeError> {
     let renames = repo.renames(&commit)?;
     let tree = repo.read_tree(commit)?;
     let head = engine::run(&options)?;
+    // PATHs limit reporting on both sides, so a finding outside them is not "fixed".
+    let selected = engine::selection(&root, &options.paths)?;
+    let base_selected = selected.map(|sel| base_selection(sel, &renames));
     let (base, base_side) = if tree.existed {
         let source = BaseSource::new(&tree).map_err(|e| ChangeError::TempCopy(e.to_string()))?;
-        match engine::check(&source, now, None) {
+        match engine::check(&source, now, base_selected.as_deref()) {
             Ok(r) => {
                 let s = r.summary.clone();
                 (Some(r), BaseSide::Checked(s))
@@ -143,6 +146,21 @@ pub fn run(options: &Options, rev: &str) -> Result<ChangeReport, ChangeError> {
         .map(|r| (r.from.as_str(), r.to.as_str()))
         .collect();
     Ok(compare(head, base, base_side, tree.commit, &renamed))
+}
+
+/// The PATH selection on the base side: the same paths, plus the old names of files
+/// renamed into them.
+fn base_selection(
+    mut selected: Vec<String>,
+    renames: &[crate::project::git::Rename],
+) -> Vec<String> {
+    let old: Vec<String> = renames
+        .iter()
+        .filter(|r| engine::selected(&r.to, Some(&selected)))
+        .map(|r| r.from.clone())
+        .collect();
+    selected.extend(old);
+    selected
 }
 
 /// A base finding's key, under the names the working tree uses.
