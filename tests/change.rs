@@ -257,6 +257,8 @@ fn a_renamed_draft_keeps_its_findings() {
         text.replace("Per non ricevere più messaggi rispondi STOP.", ""),
     )
     .unwrap();
+    // One recipient without consent: a finding on the send that names the draft.
+    append(&dir, "audiences/clienti.csv", "+393339999999,Nuovo\n");
     commit(&dir, "draft without opt-out");
     assert!(stdout(&camplint(&dir, &[])).contains("optout/missing"));
     git(&dir, &["mv", draft, "messages/promo/utensili.md"]);
@@ -267,6 +269,8 @@ fn a_renamed_draft_keeps_its_findings() {
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains(": 0 new findings, "), "{text}");
+    assert!(text.contains("2 old findings already there"), "{text}");
+    assert!(text.contains("0 fixed by this change"), "{text}");
 }
 
 #[test]

@@ -165,15 +165,22 @@ fn base_selection(
 
 /// A base finding's key, under the names the working tree uses.
 fn base_key(base: &Report, d: &Diagnostic, renamed: &BTreeMap<&str, &str>) -> Key {
-    let path = &base.project.sources.get(d.file).path;
-    let mut message = d.message.clone();
-    for (from, to) in renamed {
-        if message.contains(from) {
-            message = message.replace(from, to);
+    // A draft's path appears in messages ("no campaign sends messages/a.md") and in the
+    // sends that name it, so a rename is followed there too, not only in the file name.
+    let follow = |text: &str| {
+        let mut text = text.to_string();
+        for (from, to) in renamed {
+            if text.contains(from) {
+                text = text.replace(from, to);
+            }
         }
-    }
+        text
+    };
+    let path = &base.project.sources.get(d.file).path;
     let path = renamed.get(path.as_str()).copied().unwrap_or(path);
-    Key::of(&base.project, d, path, &message)
+    let mut key = Key::of(&base.project, d, path, &follow(&d.message));
+    key.anchor = follow(&key.anchor);
+    key
 }
 
 fn rank(s: Severity) -> u8 {
