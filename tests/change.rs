@@ -390,3 +390,21 @@ fn markdown_names_audiences_and_counts_never_phone_numbers() {
     assert!(whole.starts_with("## camplint\n"), "{whole}");
     assert!(!whole.contains("+39"), "{whole}");
 }
+
+#[test]
+fn a_base_with_a_broken_config_makes_everything_new() {
+    let (_t, dir) = repo(5);
+    let good = fs::read_to_string(dir.join("camplint.toml")).unwrap();
+    fs::write(dir.join("camplint.toml"), "[project\n").unwrap();
+    commit(&dir, "broken config");
+    fs::write(dir.join("camplint.toml"), good).unwrap();
+    append(&dir, "audiences/clienti.csv", "+393339999999,Nuovo\n");
+    let out = camplint(&dir, &["--base", "HEAD"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("its camplint.toml could not be read, so every finding is new"),
+        "{text}"
+    );
+    assert!(text.contains("(nothing to compare with)"), "{text}");
+}

@@ -275,13 +275,13 @@ fn annotate(
                 format!(" {unit}")
             };
             format!(
-                "changed by this change: now {}{unit}, was {}",
+                "made worse by this change: now {}{unit}, was {}",
                 impact::thousands(a),
                 impact::thousands(b)
             )
         }
         _ => format!(
-            "changed by this change: now {}, was {}",
+            "made worse by this change: now {}, was {}",
             d.severity.as_str(),
             was.severity.as_str()
         ),
