@@ -81,17 +81,30 @@ fn cap_label(message: &str) -> (String, bool) {
     (format!("{noun}, cap {cap}"), account)
 }
 
-fn coverage_pairs(r: &Report) -> (u64, f64) {
+/// A side's recipient-sends without consent, and its consent coverage.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gaps {
+    /// Recipient-sends that need consent and lack it.
+    pub uncovered: u64,
+    /// Covered / all, as in the report's summary.
+    pub ratio: f64,
+}
+
+/// Measures a checked side's consent gaps.
+pub fn consent_gaps(r: &Report) -> Gaps {
     let c = Coverage::compute(&r.project, &r.plan);
-    (c.pairs.saturating_sub(c.covered_pairs), c.ratio())
+    Gaps {
+        uncovered: c.pairs.saturating_sub(c.covered_pairs),
+        ratio: c.ratio(),
+    }
 }
 
 impl Impact {
     /// Measures the findings the change adds (`pairs`: each with its base self when it
-    /// only got worse) and those it fixed.
+    /// only got worse), those it fixed, and the consent gaps of both sides.
     pub fn measure(
-        head: &Report,
-        base: Option<&Report>,
+        head: Gaps,
+        base: Option<Gaps>,
         pairs: &[(Diagnostic, Option<Diagnostic>)],
         fixed: &[&Diagnostic],
     ) -> Impact {
@@ -134,18 +147,10 @@ impl Impact {
             .filter(|d| super::identity::unit(&d.message) == "people")
             .filter_map(|d| magnitude(&d.message))
             .sum();
-        let (uncovered_now, ratio_now) = coverage_pairs(head);
-        match base {
-            Some(b) => {
-                let (uncovered_before, ratio_before) = coverage_pairs(b);
-                impact.consent_messages = uncovered_now.saturating_sub(uncovered_before);
-                impact.coverage = (Some(ratio_before), ratio_now);
-            }
-            None => {
-                impact.consent_messages = uncovered_now;
-                impact.coverage = (None, ratio_now);
-            }
-        }
+        impact.consent_messages = head
+            .uncovered
+            .saturating_sub(base.map_or(0, |b| b.uncovered));
+        impact.coverage = (base.map(|b| b.ratio), head.ratio);
         impact
     }
 

@@ -125,27 +125,51 @@ pub fn run(options: &Options, rev: &str) -> Result<ChangeReport, ChangeError> {
     let commit = repo.resolve(rev)?;
     let renames = repo.renames(&commit)?;
     let tree = repo.read_tree(commit)?;
-    let head = engine::run(&options)?;
     // PATHs limit reporting on both sides, so a finding outside them is not "fixed".
     let selected = engine::selection(&root, &options.paths)?;
     let base_selected = selected.map(|sel| base_selection(sel, &renames));
-    let (base, base_side) = if tree.existed {
-        let source = BaseSource::new(&tree).map_err(|e| ChangeError::TempCopy(e.to_string()))?;
-        match engine::check(&source, now, base_selected.as_deref()) {
-            Ok(r) => {
-                let s = r.summary.clone();
-                (Some(r), BaseSide::Checked(s))
-            }
-            Err(_) => (None, BaseSide::Broken),
-        }
-    } else {
-        (None, BaseSide::Absent)
-    };
+    // The two sides are independent: check them at the same time.
+    let (head, base) = std::thread::scope(|s| {
+        let base = s.spawn(|| check_base(&tree, now, base_selected.as_deref()));
+        let head = engine::run(&options).map(|r| {
+            let c = impact::consent_gaps(&r);
+            (r, c)
+        });
+        let base = base
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (head, base)
+    });
+    let head = head?;
+    let (base, base_side) = base?;
     let renamed: BTreeMap<&str, &str> = renames
         .iter()
         .map(|r| (r.from.as_str(), r.to.as_str()))
         .collect();
     Ok(compare(head, base, base_side, tree.commit, &renamed))
+}
+
+/// A checked side: its report and its consent gaps.
+type Side = (Report, impact::Gaps);
+
+/// Checks the base, if there is one to check.
+fn check_base(
+    tree: &crate::project::git::BaseTree,
+    now: chrono::DateTime<Utc>,
+    selection: Option<&[String]>,
+) -> Result<(Option<Side>, BaseSide), ChangeError> {
+    if !tree.existed {
+        return Ok((None, BaseSide::Absent));
+    }
+    let source = BaseSource::new(tree).map_err(|e| ChangeError::TempCopy(e.to_string()))?;
+    Ok(match engine::check(&source, now, selection) {
+        Ok(r) => {
+            let summary = r.summary.clone();
+            let gaps = impact::consent_gaps(&r);
+            (Some((r, gaps)), BaseSide::Checked(summary))
+        }
+        Err(_) => (None, BaseSide::Broken),
+    })
 }
 
 /// The PATH selection on the base side: the same paths, plus the old names of files
@@ -193,14 +217,14 @@ fn rank(s: Severity) -> u8 {
 
 /// Matches findings by key (in order within a key) and cuts the head report down.
 fn compare(
-    mut head: Report,
-    base: Option<Report>,
+    (mut head, head_gaps): Side,
+    base: Option<Side>,
     base_side: BaseSide,
     commit: BaseCommit,
     renamed: &BTreeMap<&str, &str>,
 ) -> ChangeReport {
     let mut before: BTreeMap<Key, Vec<&Diagnostic>> = BTreeMap::new();
-    if let Some(b) = &base {
+    if let Some((b, _)) = &base {
         for d in &b.diagnostics {
             before.entry(base_key(b, d, renamed)).or_default().push(d);
         }
@@ -240,7 +264,12 @@ fn compare(
         .flat_map(|(key, list)| list.iter().skip(matched.get(key).copied().unwrap_or(0)))
         .copied()
         .collect();
-    let impact = impact::Impact::measure(&head, base.as_ref(), &pairs, &fixed_list);
+    let impact = impact::Impact::measure(
+        head_gaps,
+        base.as_ref().map(|(_, g)| *g),
+        &pairs,
+        &fixed_list,
+    );
     let fixed = fixed_list.len();
     head.diagnostics = shown;
     let count = |s: Severity| head.diagnostics.iter().filter(|d| d.severity == s).count();
