@@ -126,7 +126,7 @@ pub fn check(
 }
 
 /// The root-relative forms of the PATH arguments; `None` means everything.
-fn selection(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, LoadError> {
+pub fn selection(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, LoadError> {
     if paths.is_empty() {
         return Ok(None);
     }
@@ -155,7 +155,8 @@ fn selection(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, Load
     Ok(Some(out))
 }
 
-fn selected(path: &str, selection: Option<&[String]>) -> bool {
+/// Whether a root-relative path is among the selected files or under a selected folder.
+pub fn selected(path: &str, selection: Option<&[String]>) -> bool {
     selection.is_none_or(|sel| {
         sel.iter().any(|s| {
             s.is_empty()

@@ -11,11 +11,13 @@
 //! 3. [`project`]: `camplint.toml` and loading every file into a [`project::Project`].
 //! 4. [`analysis`]: the send plan, consent coverage, renders, shared by all rules.
 //! 5. [`rules`]: the checks and the catalogue of every rule.
-//! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort.
+//! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort; beside it,
+//!    [`change`]: the same check on two commits, matched, for `check --base`.
 //! 7. The faces: [`output`] formats, [`cli`] commands.
 
 pub mod analysis;
 pub mod base;
+pub mod change;
 pub mod cli;
 pub mod domain;
 pub mod engine;

@@ -248,6 +248,19 @@ fn gitlab_fingerprints_are_unique_and_stable() {
     // A second run gives the same fingerprints, byte for byte.
     assert_eq!(render("demo", Format::Gitlab), text);
     insta::assert_snapshot!("demo_gitlab", text);
+    // SARIF and GitLab carry one identity, the one `check --base` matches by.
+    let sarif: Value = serde_json::from_str(&render("demo", Format::Sarif)).unwrap();
+    let partial: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["partialFingerprints"]["camplint/v1"].as_str().unwrap())
+        .collect();
+    let gitlab: Vec<&str> = issues
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(partial, gitlab);
     assert_eq!(render("clean", Format::Gitlab), "[]\n");
 }
 

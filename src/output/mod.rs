@@ -12,6 +12,7 @@ pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod sarif;
 pub mod short;
 
@@ -32,6 +33,9 @@ pub enum Format {
     Gitlab,
     /// JUnit XML, for CI test report views.
     Junit,
+    /// Markdown for a pull-request comment: with `--base`, the impact summary and the
+    /// findings the change adds; without, the whole report. Phone numbers are hidden.
+    Markdown,
 }
 
 /// How `human` output should look.
@@ -66,6 +70,40 @@ pub fn write(report: &Report, format: Format, style: Style, out: &mut dyn Write)
         Format::Github => github::write(report, style, out),
         Format::Gitlab => gitlab::write(report, out),
         Format::Junit => junit::write(report, out),
+        Format::Markdown => markdown::write(report, out),
+    }
+}
+
+/// Writes what a change adds (`check --base`). The findings go through `format` as in a
+/// plain run; human and short output add the base line and the impact summary, markdown
+/// its own summary. Machine formats carry only the findings: the returned line (base,
+/// new, old and fixed counts) is for the caller to show elsewhere.
+pub fn write_change(
+    change: &crate::change::ChangeReport,
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<Option<String>> {
+    match format {
+        Format::Markdown => {
+            markdown::write_change(change, out)?;
+            Ok(None)
+        }
+        Format::Human | Format::Short => {
+            write(&change.report, format, style, out)?;
+            writeln!(out, "camplint: {}", change.headline())?;
+            if !style.quiet {
+                writeln!(out, "impact of this change:")?;
+                for line in change.impact.lines() {
+                    writeln!(out, "  - {line}")?;
+                }
+            }
+            Ok(None)
+        }
+        _ => {
+            write(&change.report, format, style, out)?;
+            Ok(Some(change.headline()))
+        }
     }
 }
 

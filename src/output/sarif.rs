@@ -111,6 +111,15 @@ struct SarifResult<'a> {
     related_locations: Vec<Location<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fixes: Vec<SarifFix<'a>>,
+    /// The finding's identity (see `change::identity`), so code scanning tracks a finding
+    /// across commits as `check --base` does, even when lines move.
+    partial_fingerprints: PartialFingerprints,
+}
+
+#[derive(Serialize)]
+struct PartialFingerprints {
+    #[serde(rename = "camplint/v1")]
+    camplint: String,
 }
 
 #[derive(Serialize)]
@@ -246,10 +255,12 @@ fn physical(project: &Project, file: FileId, span: &Range<usize>) -> PhysicalLoc
 /// Writes the SARIF log followed by a newline.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.project;
+    let fingerprints = crate::change::identity::fingerprints(p, &report.diagnostics);
     let results = report
         .diagnostics
         .iter()
-        .map(|d| SarifResult {
+        .zip(fingerprints)
+        .map(|(d, fingerprint)| SarifResult {
             rule_id: d.rule.code,
             rule_index: RULES.iter().position(|r| r.code == d.rule.code),
             level: level(d.severity),
@@ -286,6 +297,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                     }],
                 })
                 .collect(),
+            partial_fingerprints: PartialFingerprints {
+                camplint: fingerprint,
+            },
         })
         .collect();
     let log = Log {

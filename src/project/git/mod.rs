@@ -2,7 +2,7 @@
 //! commit, straight from git's object store, and the renames since then.
 //!
 //! Self-contained on purpose (std, thiserror and miette only) so it does not move with the
-//! rest of the crate. Git is driven through its command line with read-only commands and
+//! rest of the crate; only `source.rs` knows the loader's `FileSource`, to hand the tree to it. Git is driven through its command line with read-only commands and
 //! `GIT_OPTIONAL_LOCKS=0`: the repository, its index and its refs are never written, and
 //! nothing is checked out, stashed or fetched. docs/gitbase.md states the rules.
 
@@ -10,6 +10,7 @@ mod cmd;
 mod error;
 mod renames;
 mod resolve;
+mod source;
 mod tree;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 pub use error::GitError;
 pub use renames::Rename;
 pub use resolve::{BaseChoice, BaseCommit};
+pub use source::BaseSource;
 pub use tree::{BaseContent, BaseEntry, BaseTree, SkipReason, Skipped};
 
 /// The git repository a project folder is in, and where in it the project sits.
