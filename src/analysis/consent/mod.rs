@@ -7,11 +7,13 @@
 //! counts, per send and audience, who is not covered, keeping counts and the first few
 //! rows, and lists the rest on demand.
 
+pub mod counts;
 pub mod coverage;
 pub mod ledger;
 pub mod people;
 
-pub use self::coverage::{Coverage, FamilyFindings, Finding, Group, EXAMPLES};
+pub use self::counts::EXAMPLES;
+pub use self::coverage::{Coverage, FamilyFindings, Finding, Group};
 pub use self::ledger::{
     history, verdict, Entry, EventRef, LedgerIndex, Problem, Verdict, FAMILIES,
 };
