@@ -185,8 +185,7 @@ impl Coverage {
                 project,
                 &index,
                 &rows,
-                channel,
-                purpose,
+                (channel, purpose),
                 &mine,
                 &mut missing,
             );
@@ -279,8 +278,7 @@ impl Coverage {
         project: &Project,
         index: &LedgerIndex,
         rows: &[(ContactKey, u32, u32)],
-        channel: ConsentChannel,
-        purpose: Purpose,
+        (channel, purpose): (ConsentChannel, Purpose),
         sends: &[&SendEntry],
         missing: &mut Vec<ContactKey>,
     ) {
