@@ -20,6 +20,9 @@ fn write(root: &std::path::Path, rel: &str, text: &str) {
 /// One person's first instant and deciding event per problem, by brute force.
 type Seen = [Option<(u32, Option<EventRef>)>; 5];
 
+/// One finding: problem, first instant, deciding event.
+type Found = (Problem, u32, Option<EventRef>);
+
 #[test]
 fn stepped_coverage_matches_deciding_every_pair() {
     let dir = tempfile::tempdir().unwrap();
@@ -213,14 +216,14 @@ fn stepped_coverage_matches_deciding_every_pair() {
             .count();
         assert_eq!(g.uncovered as usize, uncovered, "group {gi}");
         for (f, fam) in g.families.iter().enumerate() {
-            let of_fam = |s: &Seen| -> Vec<(Problem, u32, Option<EventRef>)> {
+            let of_fam = |s: &Seen| -> Vec<Found> {
                 Problem::ALL
                     .into_iter()
                     .filter(|p| p.family() == f)
                     .filter_map(|p| s[p as usize].map(|(j, e)| (p, j, e)))
                     .collect()
             };
-            let mut hit: Vec<(u32, Vec<(Problem, u32, Option<EventRef>)>)> = seen
+            let mut hit: Vec<(u32, Vec<Found>)> = seen
                 .iter()
                 .map(|(row, s)| (*row, of_fam(s)))
                 .filter(|(_, v)| !v.is_empty())
