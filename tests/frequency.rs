@@ -221,3 +221,25 @@ fn many_contacts_are_counted_by_membership() {
     }
     assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
 }
+
+#[test]
+fn a_cap_of_zero_says_the_channel_allows_no_marketing_sends() {
+    let r = check("frequency-zero");
+    let ds = of(&r, "frequency/cap-exceeded");
+    // Every marketing send is reported on its own, each without the others as related.
+    assert_eq!(ds.len(), 2, "{}", r.human);
+    for d in &ds {
+        let msg = text(d, "message");
+        assert!(
+            msg.starts_with(
+                "camplint.toml allows no marketing messages on whatsapp (max = 0 per 7 days), but this send reaches 3 people of `clienti`"
+            ),
+            "{msg}"
+        );
+        assert!(!msg.contains("over the cap"), "{msg}");
+        assert!(text(d, "help").contains("raise max in [frequency] whatsapp"));
+        assert!(d["related"].as_array().is_none_or(|a| a.is_empty()));
+    }
+    insta::assert_snapshot!("zero_human", r.human);
+    insta::assert_snapshot!("zero_json", r.json);
+}

@@ -1,7 +1,10 @@
 //! `camplint consent`: every recipient a send may not reach, one line each, where
 //! `check` shows counts and five examples. Text for people, CSV for spreadsheets.
+//!
+//! At a big shop's scale the listing has millions of lines, so it is written as it is
+//! found (through the caller's buffered writer), never gathered in memory.
 
-use std::fmt::Write as _;
+use std::io::Write;
 
 use chrono_tz::Tz;
 
@@ -21,10 +24,12 @@ pub enum ReportFormat {
 }
 
 /// Why the report cannot be made.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum ReportError {
     /// No campaign has this id; the closest id when there is one.
     UnknownCampaign(String, Option<String>),
+    /// The output could not be written.
+    Write(std::io::Error),
 }
 
 impl std::fmt::Display for ReportError {
@@ -38,26 +43,21 @@ impl std::fmt::Display for ReportError {
                 f,
                 "no campaign `{id}` (ids are the file names under campaigns/)"
             ),
+            ReportError::Write(e) => write!(f, "cannot write to standard output: {e}"),
         }
     }
 }
 
-/// The rendered report and whether every listed recipient is covered.
-#[derive(Debug)]
-pub struct Report {
-    /// What to print.
-    pub text: String,
-    /// True when nobody listed is uncovered.
-    pub all_covered: bool,
-}
-
-/// Builds the report for one campaign (or all, when `campaign` is `None`).
-pub fn render(
+/// Writes the report for one campaign (or all, when `campaign` is `None`) to `out` and
+/// flushes it; returns true when nobody listed is uncovered. A reader that stops early
+/// (a closed pipe) ends the report quietly.
+pub fn write(
     project: &Project,
     plan: &Plan,
     campaign: Option<&str>,
     format: ReportFormat,
-) -> Result<Report, ReportError> {
+    out: &mut dyn Write,
+) -> Result<bool, ReportError> {
     let wanted = match campaign {
         Some(id) => Some(
             project
@@ -78,17 +78,27 @@ pub fn render(
         None => None,
     };
     let coverage = Coverage::compute(project, plan);
-    let groups: Vec<&Group> = coverage
-        .groups
-        .iter()
-        .filter(|g| wanted.is_none_or(|w| g.campaign == w))
+    let groups: Vec<usize> = (0..coverage.groups.len())
+        .filter(|&i| {
+            coverage
+                .groups
+                .get(i)
+                .is_some_and(|g| wanted.is_none_or(|w| g.campaign == w))
+        })
         .collect();
-    let all_covered = groups.iter().all(|g| g.findings.is_empty());
-    let text = match format {
-        ReportFormat::Text => text(project, &groups, &coverage, wanted.is_none()),
-        ReportFormat::Csv => csv(project, &groups),
-    };
-    Ok(Report { text, all_covered })
+    let all_covered = groups
+        .iter()
+        .filter_map(|&i| coverage.groups.get(i))
+        .all(|g| g.uncovered == 0);
+    let written = match format {
+        ReportFormat::Text => text(project, &groups, &coverage, wanted.is_none(), out),
+        ReportFormat::Csv => csv(project, &groups, &coverage, out),
+    }
+    .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(ReportError::Write(e)),
+        _ => Ok(all_covered),
+    }
 }
 
 fn send_label(project: &Project, g: &Group) -> (String, String, usize) {
@@ -113,16 +123,24 @@ fn percent(covered: u64, pairs: u64) -> String {
     format!("{:.1}%", covered as f64 * 100.0 / pairs as f64)
 }
 
-fn text(project: &Project, groups: &[&Group], coverage: &Coverage, totals: bool) -> String {
+fn text(
+    project: &Project,
+    groups: &[usize],
+    coverage: &Coverage,
+    totals: bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let tz = project.config.timezone;
-    let mut out = String::new();
     if groups.is_empty() {
-        out.push_str(
-            "no send of this campaign needs consent (public posts, or nothing scheduled)\n",
-        );
+        out.write_all(
+            b"no send of this campaign needs consent (public posts, or nothing scheduled)\n",
+        )?;
     }
     let mut last_send = None;
-    for g in groups {
+    for &gi in groups {
+        let Some(g) = coverage.groups.get(gi) else {
+            continue;
+        };
         let (id, message, line) = send_label(project, g);
         if last_send != Some((g.campaign, g.send)) {
             last_send = Some((g.campaign, g.send));
@@ -141,60 +159,65 @@ fn text(project: &Project, groups: &[&Group], coverage: &Coverage, totals: bool)
                 .get(g.campaign)
                 .map(|c| project.sources.get(c.file).path.as_str())
                 .unwrap_or("");
-            let _ = writeln!(out, "{id}: {file}:{line} sends {message}, {when}");
+            writeln!(out, "{id}: {file}:{line} sends {message}, {when}")?;
         }
         let audience = project.audiences.get(g.audience);
         let name = audience.map_or("", |a| a.id.as_str());
-        let uncovered = {
-            let mut rows: Vec<u32> = g.findings.iter().map(|f| f.contact).collect();
-            rows.dedup();
-            rows.len()
-        };
-        if uncovered == 0 {
-            let _ = match g.recipients {
-                1 => writeln!(out, "  audience {name}: its 1 recipient is covered"),
-                n => writeln!(out, "  audience {name}: all {n} recipients covered"),
-            };
+        if g.uncovered == 0 {
+            match g.recipients {
+                1 => writeln!(out, "  audience {name}: its 1 recipient is covered")?,
+                n => writeln!(out, "  audience {name}: all {n} recipients covered")?,
+            }
         } else {
-            let _ = writeln!(
+            writeln!(
                 out,
-                "  audience {name}: {uncovered} of {} recipients not covered ({} of the messages to it would reach someone with valid consent)",
+                "  audience {name}: {} of {} recipients not covered ({} of the messages to it would reach someone with valid consent)",
+                g.uncovered,
                 g.recipients,
                 percent(g.covered_pairs, g.pairs)
-            );
+            )?;
         }
         let csv_path = audience
             .and_then(|a| a.csv)
             .map(|f| project.sources.get(f).path.as_str())
             .unwrap_or("");
-        for f in &g.findings {
-            let (row, at) = row_and_time(audience, g, f, tz);
-            let _ = writeln!(
-                out,
-                "    {csv_path}:{row}  {:<16}  {:<12}  {at}  {}",
-                who(project, g, f),
-                f.problem.as_str(),
-                detail(project, f)
-            );
-        }
+        let mut result = Ok(());
+        coverage.each_finding(gi, |f| {
+            if result.is_ok() {
+                let (row, at) = row_and_time(audience, g, f, tz);
+                result = writeln!(
+                    out,
+                    "    {csv_path}:{row}  {:<16}  {:<12}  {at}  {}",
+                    who(project, g, f),
+                    f.problem.as_str(),
+                    detail(project, f)
+                );
+            }
+        });
+        result?;
     }
     if totals {
-        let _ = writeln!(
+        writeln!(
             out,
-            "consent coverage: {} of {} messages would reach someone with valid consent ({}); {} different people",
+            "consent coverage: {} of {} messages would reach someone with valid consent ({}); {}",
             coverage.covered_pairs,
             coverage.pairs,
             percent(coverage.covered_pairs, coverage.pairs),
-            coverage.recipients
-        );
+            who_is_reached(coverage.recipients, coverage.missing_people)
+        )?;
     }
-    out
+    Ok(())
 }
 
-fn csv(project: &Project, groups: &[&Group]) -> String {
+fn csv(
+    project: &Project,
+    groups: &[usize],
+    coverage: &Coverage,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let tz = project.config.timezone;
-    let mut w = ::csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut w = ::csv::Writer::from_writer(out);
+    w.write_record([
         "campaign",
         "send_line",
         "message",
@@ -205,33 +228,63 @@ fn csv(project: &Project, groups: &[&Group]) -> String {
         "problem",
         "first_at",
         "detail",
-    ]);
-    for g in groups {
+    ])?;
+    for &gi in groups {
+        let Some(g) = coverage.groups.get(gi) else {
+            continue;
+        };
         let (id, message, line) = send_label(project, g);
         let audience = project.audiences.get(g.audience);
         let csv_path = audience
             .and_then(|a| a.csv)
             .map(|f| project.sources.get(f).path.clone())
             .unwrap_or_default();
-        for f in &g.findings {
-            let (row, at) = row_and_time(audience, g, f, tz);
-            let _ = w.write_record([
-                id.as_str(),
-                &line.to_string(),
-                &message,
-                audience.map_or("", |a| a.id.as_str()),
-                &csv_path,
-                &row.to_string(),
-                &who(project, g, f),
-                f.problem.as_str(),
-                &at,
-                &detail(project, f),
-            ]);
-        }
+        let mut result = Ok(());
+        coverage.each_finding(gi, |f| {
+            if result.is_ok() {
+                let (row, at) = row_and_time(audience, g, f, tz);
+                result = w.write_record([
+                    id.as_str(),
+                    &line.to_string(),
+                    &message,
+                    audience.map_or("", |a| a.id.as_str()),
+                    &csv_path,
+                    &row.to_string(),
+                    &who(project, g, f),
+                    f.problem.as_str(),
+                    &at,
+                    &detail(project, f),
+                ]);
+            }
+        });
+        result?;
     }
-    w.into_inner()
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_default()
+    w.flush()
+}
+
+/// Who the messages go to, and how many of them lack consent for one or more.
+fn who_is_reached(recipients: usize, missing: usize) -> String {
+    let people = match recipients {
+        1 => "1 person".to_string(),
+        n => format!("{n} different people"),
+    };
+    match (recipients, missing) {
+        (0, _) => "they reach nobody".to_string(),
+        (1, 0) => format!("they go to {people}, who has valid consent"),
+        (_, 0) => format!("they go to {people}, all with valid consent"),
+        (1, _) => {
+            format!("they go to {people}, who is missing valid consent for at least one of them")
+        }
+        (n, m) if m == n => format!(
+            "they go to {people}, all of whom are missing valid consent for at least one of them"
+        ),
+        (_, 1) => format!(
+            "they go to {people}, 1 of whom is missing valid consent for at least one of them"
+        ),
+        (_, m) => format!(
+            "they go to {people}, {m} of whom are missing valid consent for at least one of them"
+        ),
+    }
 }
 
 /// The CSV line of a finding's recipient and the local time of its send.

@@ -168,13 +168,12 @@ fn consent(args: ConsentArgs) -> ExitCode {
     };
     let incomplete = note_unreadable(&sink);
     let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
-    match crate::cli::consent_report::render(&project, &plan, args.campaign.as_deref(), args.format)
-    {
-        Ok(report) => {
-            if let Err(code) = emit(&report.text) {
-                return code;
-            }
-            if report.all_covered && !incomplete {
+    // The listing can run to millions of lines: it is written as it is found.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let campaign = args.campaign.as_deref();
+    match crate::cli::consent_report::write(&project, &plan, campaign, args.format, &mut out) {
+        Ok(all_covered) => {
+            if all_covered && !incomplete {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)

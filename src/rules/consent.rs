@@ -3,7 +3,7 @@
 //! only turns it into diagnostics, one per (send entry, audience) and rule, so a list of
 //! a million contacts gives one line per send, not a million.
 
-use crate::analysis::consent::{Finding, Group, Problem};
+use crate::analysis::consent::{FamilyFindings, Finding, Group, Problem};
 use crate::analysis::Context;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
@@ -109,8 +109,11 @@ const EXAMPLES: usize = 5;
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
     for g in &cx.coverage.groups {
-        for rule in [&MISSING, &WITHDRAWN, &EXPIRED] {
-            if let Some(d) = group_diagnostic(p, g, rule, cx.now) {
+        for (rule, found) in [&MISSING, &WITHDRAWN, &EXPIRED]
+            .into_iter()
+            .zip(&g.families)
+        {
+            if let Some(d) = group_diagnostic(p, g, rule, found, cx.now) {
                 sink.push(d);
             }
         }
@@ -190,24 +193,19 @@ fn group_diagnostic(
     p: &Project,
     g: &Group,
     rule: &'static crate::base::rule::Rule,
+    found: &FamilyFindings,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Option<Diagnostic> {
-    let found: Vec<&Finding> = g
-        .findings
-        .iter()
-        .filter(|f| std::ptr::eq(rule_of(f.problem), rule))
-        .collect();
-    // A recipient may have two problems of one rule at different repeats; count once.
-    let mut rows: Vec<u32> = found.iter().map(|f| f.contact).collect();
-    rows.dedup();
-    let affected = rows.len();
+    // Distinct recipients: one with two problems of one rule at different repeats
+    // counts once.
+    let affected = found.affected as usize;
     if affected == 0 {
         return None;
     }
     let c = p.campaigns.get(g.campaign)?;
     let s = c.sends.get(g.send)?;
     let a = p.audiences.get(g.audience)?;
-    let first = found.iter().map(|f| f.instant).min().unwrap_or(0);
+    let first = found.first;
     let channel = c
         .channel
         .get_ref()
@@ -234,7 +232,7 @@ fn group_diagnostic(
     let has = if affected == 1 { "has" } else { "have" };
     let of = upper_first(&of);
     let when = when(p, g, first);
-    let count = |pr: Problem| found.iter().filter(|f| f.problem == pr).count();
+    let count = |pr: Problem| g.with_problem[pr.slot()] as usize;
     let (message, mut help) = if std::ptr::eq(rule, &MISSING) {
         let (none, service, unsourced) = (
             count(Problem::Missing),
@@ -308,7 +306,7 @@ fn group_diagnostic(
     if let Some(csv) = a.csv {
         let text = p.text(csv);
         let mut last = u32::MAX;
-        for f in found.iter().filter(|f| {
+        for f in found.examples.iter().filter(|f| {
             let new = f.contact != last;
             last = f.contact;
             new

@@ -1,22 +1,16 @@
-//! Consent coverage (SPEC 1.5): for every send instant and every recipient, is there a
-//! grant that counts? Computed once per run and shared by the `consent/*` rules, the
-//! report summary and `camplint consent`.
+//! The consent ledger indexed for lookups, and the verdict for one person at one
+//! instant (SPEC 1.5).
 //!
 //! The ledger is indexed once into a vector sorted by (channel, purpose, contact, time),
 //! so one contact's history for one channel and purpose is a contiguous slice found by
-//! binary search; audience rows are sorted by contact once and each campaign walks them
-//! and that index forward together. Nothing is parsed again and nothing is allocated
-//! per contact.
+//! binary search.
 
 use std::num::NonZeroU32;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
-use crate::analysis::plan::Plan;
 use crate::base::channel::{ConsentChannel, Purpose};
-use crate::domain::time::Span;
-use crate::project::{Action, ConsentEvent, ContactKey, Ledger, Project};
+use crate::project::{Action, ConsentEvent, ContactKey, Ledger};
 
 /// One ledger event in the index. Field order is the sort order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -147,10 +141,25 @@ impl Problem {
         }
     }
 
-    fn slot(self) -> usize {
+    /// The problem's position in [`Problem::ALL`].
+    pub fn slot(self) -> usize {
         self as usize
     }
+
+    /// Which of the [`FAMILIES`] reports it: no valid grant (missing, service-only,
+    /// no source), withdrawn, expired.
+    pub fn family(self) -> usize {
+        match self {
+            Problem::Missing | Problem::ServiceOnly | Problem::Unsourced => 0,
+            Problem::Withdrawn => 1,
+            Problem::Expired => 2,
+        }
+    }
 }
+
+/// Problems are reported in three families (one `consent/*` rule each): see
+/// [`Problem::family`].
+pub const FAMILIES: usize = 3;
 
 /// The consent of one contact at one instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -200,7 +209,7 @@ impl EventRef {
     /// The reference to event `event` of ledger `ledger`, given each ledger's number of
     /// events before it (`offsets`); `None` past `u32` (not reachable: events are
     /// numbered in `u32`).
-    fn new(offsets: &[u32], ledger: u32, event: u32) -> Option<EventRef> {
+    pub fn new(offsets: &[u32], ledger: u32, event: u32) -> Option<EventRef> {
         let before = *offsets.get(ledger as usize)?;
         before
             .checked_add(event)?
@@ -222,301 +231,11 @@ impl EventRef {
     }
 }
 
-/// A recipient of one (send, audience) that is not covered at some instant of the send.
-#[derive(Debug, Clone, Copy)]
-pub struct Finding {
-    /// Index into the audience's `contacts` (the first row with this contact).
-    pub contact: u32,
-    /// Why.
-    pub problem: Problem,
-    /// Index into the group's instants: the first instant with this problem.
-    pub instant: u32,
-    /// The ledger event that decided it, when there is one.
-    pub event: Option<EventRef>,
-}
-
-/// Coverage of one audience by one `[[sends]]` entry over all its instants.
-#[derive(Debug)]
-pub struct Group {
-    /// Index into `Project::campaigns`.
-    pub campaign: usize,
-    /// Index into that campaign's sends.
-    pub send: usize,
-    /// Index into `Project::audiences`.
-    pub audience: usize,
-    /// The send's instants, in time order.
-    pub instants: Vec<DateTime<Utc>>,
-    /// Distinct recipients of the audience.
-    pub recipients: u32,
-    /// Covered (recipient, instant) pairs of this audience.
-    pub covered_pairs: u64,
-    /// All (recipient, instant) pairs of this audience.
-    pub pairs: u64,
-    /// Uncovered recipients, one per (contact, problem), in CSV row order.
-    pub findings: Vec<Finding>,
-}
-
-/// Coverage of every send that needs consent.
-#[derive(Debug, Default)]
-pub struct Coverage {
-    /// One per (send entry, audience), in campaign, send, audience order.
-    pub groups: Vec<Group>,
-    /// Distinct recipients over all sends.
-    pub recipients: usize,
-    /// Covered (recipient, send instant) pairs.
-    pub covered_pairs: u64,
-    /// All (recipient, send instant) pairs of sends that need consent.
-    pub pairs: u64,
-}
-
-impl Coverage {
-    /// Covered pairs / all pairs, rounded to 4 decimals; 1.0 when no send needs consent.
-    pub fn ratio(&self) -> f64 {
-        if self.pairs == 0 {
-            return 1.0;
-        }
-        // Counts stay far below 2^52, so the division is exact enough to round.
-        let r = self.covered_pairs as f64 / self.pairs as f64;
-        (r * 10_000.0).round() / 10_000.0
-    }
-
-    /// Decides coverage for every send instant of the plan and every recipient.
-    pub fn compute(project: &Project, plan: &Plan) -> Coverage {
-        let index = LedgerIndex::build(project.ledgers.iter().map(|l| l.events.as_slice()));
-        compute_with(project, plan, &index)
-    }
-}
-
-/// One scheduled send entry of the campaign being decided.
-struct SendTimes<'a> {
-    /// Its instants, in time order.
-    times: &'a [DateTime<Utc>],
-    /// Each instant minus `consent.max_age`.
-    cutoffs: Vec<DateTime<Utc>>,
-    /// Index in `Coverage::groups` of its first audience's group.
-    first_group: usize,
-}
-
-/// [`Coverage::compute`] with a ready index (for benchmarks).
-///
-/// Every audience row is sorted by contact once; each campaign then walks that list
-/// once, filtered to its audiences, looks up each recipient's history once and decides
-/// every instant of every send entry from it. The cost is (rows × campaigns) walking
-/// plus (recipients × instants) verdicts, with no per-campaign sort or copy.
-pub fn compute_with(project: &Project, plan: &Plan, index: &LedgerIndex) -> Coverage {
-    let tz: Tz = project.config.timezone;
-    let max_age: Span = project.config.consent_max_age;
-    let require_source = project.config.require_source;
-    let mut out = Coverage::default();
-
-    // Instants per send entry, in time order (the plan is sorted by time).
-    let mut instants: Vec<Vec<Vec<DateTime<Utc>>>> = project
-        .campaigns
-        .iter()
-        .map(|c| vec![Vec::new(); c.sends.len()])
-        .collect();
-    for o in &plan.occurrences {
-        if let Some(v) = instants.get_mut(o.campaign).and_then(|c| c.get_mut(o.send)) {
-            v.push(o.at);
-        }
-    }
-
-    // Events before each ledger, to number events across ledgers for `EventRef`.
-    let offsets: Vec<u32> = project
-        .ledgers
-        .iter()
-        .scan(0u32, |before, l| {
-            let here = *before;
-            *before = before.saturating_add(u32::try_from(l.events.len()).unwrap_or(u32::MAX));
-            Some(here)
-        })
-        .collect();
-
-    // (contact, audience, row) for every row with a key. Sorted this way, one contact's
-    // rows are adjacent and its first row in each audience comes first.
-    let mut rows: Vec<(ContactKey, u32, u32)> = Vec::new();
-    for (ai, a) in project.audiences.iter().enumerate() {
-        for (i, contact) in a.contacts.iter().enumerate() {
-            if let Some(key) = contact.key {
-                rows.push((key, ai as u32, i as u32));
-            }
-        }
-    }
-    rows.sort_unstable();
-
-    // Audiences some counted campaign reaches, for the distinct recipients.
-    let mut counted = vec![false; project.audiences.len()];
-    // Slot of each audience in the current campaign's groups (`None`: not in it).
-    let mut slot_of: Vec<Option<u32>> = vec![None; project.audiences.len()];
-    for (ci, c) in project.campaigns.iter().enumerate() {
-        let channel = *c.channel.get_ref();
-        let Some(consent_channel) = channel.consent_channel() else {
-            continue; // public posts need no consent
-        };
-        let purpose = *c.purpose.get_ref();
-        // The campaign's audiences that exist and can be reached, each once.
-        let mut audiences: Vec<usize> = c
-            .audiences
-            .iter()
-            .filter_map(|a| project.audiences.iter().position(|x| x.id == *a.get_ref()))
-            .filter(|&ai| {
-                project.audiences.get(ai).is_some_and(|a| {
-                    a.channel.get_ref().channel().is_whatsapp() == channel.is_whatsapp()
-                })
-            })
-            .collect();
-        audiences.sort_unstable();
-        audiences.dedup();
-        if audiences.is_empty() {
-            continue;
-        }
-        // The send entries that could be scheduled (the others are reported elsewhere),
-        // with each instant's max_age cutoff and the index of its first group.
-        let mut sends: Vec<SendTimes> = Vec::new();
-        for si in 0..c.sends.len() {
-            let times = instants
-                .get(ci)
-                .and_then(|c| c.get(si))
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            if times.is_empty() {
-                continue;
-            }
-            let cutoffs = times
-                .iter()
-                .map(|&t| max_age.subtract_from_utc(t, tz))
-                .collect();
-            sends.push(SendTimes {
-                times,
-                cutoffs,
-                first_group: out.groups.len(),
-            });
-            out.groups.extend(audiences.iter().map(|&ai| Group {
-                campaign: ci,
-                send: si,
-                audience: ai,
-                instants: times.to_vec(),
-                recipients: 0,
-                covered_pairs: 0,
-                pairs: 0,
-                findings: Vec::new(),
-            }));
-        }
-        if sends.is_empty() {
-            continue;
-        }
-        for (slot, &ai) in audiences.iter().enumerate() {
-            if let Some(s) = slot_of.get_mut(ai) {
-                *s = Some(slot as u32);
-            }
-            if let Some(x) = counted.get_mut(ai) {
-                *x = true;
-            }
-        }
-        let main = index.slice(consent_channel, purpose);
-        let service = if purpose == Purpose::Marketing {
-            index.slice(consent_channel, Purpose::Service)
-        } else {
-            &[]
-        };
-        let (mut pos, mut spos) = (0usize, 0usize);
-        let mut i = 0;
-        while let Some(&(key, _, _)) = rows.get(i) {
-            let run = rows
-                .get(i..)
-                .unwrap_or(&[])
-                .iter()
-                .take_while(|m| m.0 == key)
-                .count();
-            let mine = rows.get(i..i + run).unwrap_or(&[]);
-            i += run;
-            let slot = |audience: u32| slot_of.get(audience as usize).copied().flatten();
-            if !mine.iter().any(|m| slot(m.1).is_some()) {
-                continue; // not a recipient of this campaign
-            }
-            let (hist, next) = history(main, pos, key);
-            pos = next;
-            let (shist, snext) = history(service, spos, key);
-            spos = snext;
-            for SendTimes {
-                times,
-                cutoffs,
-                first_group,
-            } in &sends
-            {
-                // First instant and deciding event per problem, on the stack.
-                let mut seen: [Option<(u32, Option<EventRef>)>; 5] = [None; 5];
-                let mut covered = 0u64;
-                for (k, (&t, &cutoff)) in times.iter().zip(cutoffs).enumerate() {
-                    match verdict(hist, shist, t, cutoff, require_source) {
-                        Verdict::Covered => covered += 1,
-                        Verdict::Not(p, e) => {
-                            let s = &mut seen[p.slot()];
-                            if s.is_none() {
-                                let event =
-                                    e.and_then(|e| EventRef::new(&offsets, e.ledger, e.event));
-                                *s = Some((k as u32, event));
-                            }
-                        }
-                    }
-                }
-                out.pairs += times.len() as u64;
-                out.covered_pairs += covered;
-                // Each audience holding this contact: its first row only (rows of one
-                // audience are adjacent and in row order).
-                let mut last = u32::MAX;
-                for &(_, audience, row) in mine {
-                    if audience == last {
-                        continue;
-                    }
-                    last = audience;
-                    let Some(slot) = slot(audience) else {
-                        continue;
-                    };
-                    let Some(g) = out.groups.get_mut(first_group + slot as usize) else {
-                        continue;
-                    };
-                    g.recipients += 1;
-                    g.pairs += times.len() as u64;
-                    g.covered_pairs += covered;
-                    for p in Problem::ALL {
-                        if let Some((instant, event)) = seen[p.slot()] {
-                            g.findings.push(Finding {
-                                contact: row,
-                                problem: p,
-                                instant,
-                                event,
-                            });
-                        }
-                    }
-                }
-            }
-        }
-        for &ai in &audiences {
-            if let Some(s) = slot_of.get_mut(ai) {
-                *s = None;
-            }
-        }
-        let first = sends.first().map_or(out.groups.len(), |s| s.first_group);
-        for g in out.groups.get_mut(first..).unwrap_or(&mut []) {
-            g.findings.sort_by_key(|f| (f.contact, f.problem));
-        }
-    }
-    // Distinct recipients: contacts with a row in an audience of a counted campaign.
-    let mut last = None;
-    for &(key, audience, _) in &rows {
-        if last != Some(key) && counted.get(audience as usize).copied().unwrap_or(false) {
-            out.recipients += 1;
-            last = Some(key);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::phone::{parse, E164};
+    use crate::domain::time::Span;
     use chrono::TimeZone;
     use chrono_tz::Europe::Rome;
 
@@ -675,14 +394,5 @@ mod tests {
         assert_eq!(found(2, 2), Some((3, Some(2))));
         assert_eq!(found(2, 3), None);
         assert_eq!(found(3, 0), None);
-    }
-
-    #[test]
-    fn ratio_rounds_and_defaults_to_one() {
-        let mut c = Coverage::default();
-        assert_eq!(c.ratio(), 1.0);
-        c.pairs = 3;
-        c.covered_pairs = 2;
-        assert_eq!(c.ratio(), 0.6667);
     }
 }
