@@ -86,7 +86,7 @@ fn index_of(p: &Project, draft: &Draft) -> Option<usize> {
     let size = std::mem::size_of::<Draft>().max(1);
     let offset = (draft as *const Draft as usize).wrapping_sub(p.drafts.as_ptr() as usize);
     let i = offset / size;
-    if offset % size == 0 && p.drafts.get(i).is_some_and(|d| std::ptr::eq(d, draft)) {
+    if p.drafts.get(i).is_some_and(|d| std::ptr::eq(d, draft)) {
         return Some(i);
     }
     p.drafts
