@@ -103,9 +103,16 @@ pub fn check(
 ) -> Result<Report, LoadError> {
     let mut sink = Sink::default();
     let project = project::load_from(files, &rules::CATALOGUE, &mut sink)?;
-    let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
-    let coverage = crate::analysis::consent::Coverage::compute(&project, &plan);
     let renders = crate::analysis::renders::Renders::new(&project);
+    // Drafts render on the other core while the sends are planned and consent computed.
+    let ((plan, coverage), ()) = rayon::join(
+        || {
+            let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
+            let coverage = crate::analysis::consent::Coverage::compute(&project, &plan);
+            (plan, coverage)
+        },
+        || renders.prepare(&project),
+    );
     let cx = Context {
         project: &project,
         plan: &plan,

@@ -101,7 +101,7 @@ pub fn read_contacts(
     audience: &mut Audience,
     csv: FileId,
     text: &str,
-    phones: &mut PhoneReader,
+    phones: &PhoneReader,
     handles: &mut Handles,
     sink: &mut Sink,
 ) {

@@ -2,6 +2,7 @@
 //! Each raw value is normalised once, when its row is read.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use crate::domain::phone::{self, Region, Written, E164};
 
@@ -68,6 +69,21 @@ impl Handles {
     pub fn name(&self, id: u32) -> &str {
         self.names.get(id as usize).map(|s| &**s).unwrap_or("@?")
     }
+
+    /// Interns every handle of `other` in the order it was first seen there, and returns
+    /// the id here of each of its ids. A file read on its own thread interns into its own
+    /// table; merged in file order, the ids are those one table would have given.
+    pub fn absorb(&mut self, other: &Handles) -> Vec<u32> {
+        other.names.iter().map(|name| self.intern(name)).collect()
+    }
+}
+
+/// A key interned in a file's own [`Handles`], re-keyed by [`Handles::absorb`]'s map.
+pub fn rekey(key: ContactKey, map: &[u32]) -> ContactKey {
+    match key {
+        ContactKey::Handle(h) => ContactKey::Handle(map.get(h as usize).copied().unwrap_or(h)),
+        phone => phone,
+    }
 }
 
 /// Reads phone cells with one default region, remembering the answer for each cell
@@ -75,33 +91,48 @@ impl Handles {
 /// and in the ledger, and libphonenumber parsing dominates loading, so each such number
 /// is parsed once. The answer depends only on the text and the region, so a remembered
 /// answer is the one parsing again would give.
+///
+/// One reader serves every file at once: files are read on several threads.
 #[derive(Debug)]
 pub struct PhoneReader {
     region: Region,
     // Keyed by the digits as an integer: with no leading zero that integer spells the
-    // cell back exactly, and it is far smaller than a String key.
-    seen: HashMap<u64, (Option<ContactKey>, PhoneForm)>,
+    // cell back exactly, and it is far smaller than a String key. Split by the last
+    // digits so that threads seldom wait on the same lock; parsing is done unlocked.
+    seen: Vec<Mutex<Memo>>,
 }
+
+/// Remembered answers of one shard of a [`PhoneReader`].
+type Memo = HashMap<u64, (Option<ContactKey>, PhoneForm)>;
+
+/// Shards of a [`PhoneReader`]'s memory.
+const SHARDS: u64 = 16;
 
 impl PhoneReader {
     /// A reader for numbers without a country prefix in `region`.
     pub fn new(region: Region) -> PhoneReader {
         PhoneReader {
             region,
-            seen: HashMap::new(),
+            seen: (0..SHARDS).map(|_| Mutex::default()).collect(),
         }
     }
 
     /// [`read_phone`] with this reader's region.
-    pub fn read(&mut self, raw: &str) -> (Option<ContactKey>, PhoneForm) {
-        let region = self.region;
-        match plus_digits_value(raw) {
-            Some(n) => *self
-                .seen
-                .entry(n)
-                .or_insert_with(|| read_phone(raw, region)),
-            None => read_phone(raw, region),
+    pub fn read(&self, raw: &str) -> (Option<ContactKey>, PhoneForm) {
+        let Some(n) = plus_digits_value(raw) else {
+            return read_phone(raw, self.region);
+        };
+        // A lock poisoned by a panic elsewhere only costs the memory, never the answer.
+        let shard = self.seen.get((n % SHARDS) as usize);
+        let known = shard.and_then(|m| m.lock().ok().and_then(|m| m.get(&n).copied()));
+        if let Some(answer) = known {
+            return answer;
         }
+        let answer = read_phone(raw, self.region);
+        if let Some(Ok(mut m)) = shard.map(Mutex::lock) {
+            m.insert(n, answer);
+        }
+        answer
     }
 }
 
@@ -142,7 +173,7 @@ mod tests {
 
     #[test]
     fn remembered_phones_read_as_parsed() {
-        let mut reader = PhoneReader::new(Region::IT);
+        let reader = PhoneReader::new(Region::IT);
         for raw in [
             "+393331234567",
             "+393331234567",

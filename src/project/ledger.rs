@@ -65,7 +65,7 @@ pub fn load(
     file: FileId,
     text: &str,
     tz: Tz,
-    phones: &mut PhoneReader,
+    phones: &PhoneReader,
     handles: &mut Handles,
     sink: &mut Sink,
 ) -> Ledger {

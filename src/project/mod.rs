@@ -11,7 +11,8 @@ use crate::declare_rule;
 use crate::domain::phone::Region;
 use crate::project::config::Config;
 use crate::project::fs::{Disk, FileSource, Listing};
-use crate::project::parse::{ENCODING, SCHEMA, TOML, UNREADABLE};
+use crate::project::parse::UNREADABLE;
+use rayon::prelude::*;
 
 pub mod audience;
 pub mod campaign;
@@ -24,6 +25,7 @@ pub mod fs;
 pub mod git;
 pub mod ledger;
 pub mod parse;
+mod per_file;
 pub mod suppress;
 
 declare_rule! {
@@ -175,127 +177,21 @@ fn read_into(
     if let Some(id) = sources.find(rel) {
         return (id, None);
     }
-    match files.read_text(rel) {
-        Ok(text) => (
-            sources.add(SourceFile::new(rel.to_string(), kind, text)),
-            None,
-        ),
-        Err(fs::ReadProblem::NotUtf8 { lossy, offset }) => {
-            let id = sources.add(SourceFile::new(rel.to_string(), kind, lossy));
-            let end = sources.get(id).clamp(offset + 1).max(offset);
-            let end = if end == offset {
-                sources.get(id).text[offset..]
-                    .chars()
-                    .next()
-                    .map_or(offset, |c| offset + c.len_utf8())
-            } else {
-                end
-            };
-            sink.push(Diagnostic::new(
-                &ENCODING,
-                id,
-                offset..end,
-                format!("{rel} is not UTF-8 text: the marked character cannot be read"),
-                "save the file again with UTF-8 encoding (in Excel: \"CSV UTF-8\")",
-            ));
-            (
-                id,
-                Some(
-                    fs::ReadProblem::NotUtf8 {
-                        lossy: String::new(),
-                        offset,
-                    }
-                    .describe(),
-                ),
-            )
-        }
-        Err(problem) => {
-            let id = sources.add(SourceFile::new(rel.to_string(), kind, String::new()));
-            sink.push(Diagnostic::new(
-                &UNREADABLE,
-                id,
-                0..0,
-                format!("{rel} cannot be checked: {}", problem.describe()),
-                "replace it with a regular file inside the project folder, or exclude it in [paths]",
-            ));
-            (id, Some(problem.describe()))
-        }
-    }
+    let read = per_file::read_file(files, rel, kind, next_id(sources));
+    append(sink, read.sink);
+    (sources.add(read.source), read.problem)
 }
 
-/// Collects `camplint-disable` directives from comment lines. `md` selects Markdown
-/// comments (`<!-- ... -->`) instead of `#` lines.
-fn directives(
-    file: FileId,
-    text: &str,
-    md: bool,
-    catalogue: &Catalogue,
-    sink: &mut Sink,
-) -> Vec<&'static Rule> {
-    let mut rules = Vec::new();
-    let mut found = |body: &str, base: usize, sink: &mut Sink| {
-        // Only a comment that is a directive counts, not one that mentions it in prose.
-        let lead = body.len() - body.trim_start().len();
-        if !body[lead..].starts_with("camplint-disable") {
-            return;
-        }
-        let i = lead;
-        let after = i + "camplint-disable".len();
-        let mut pos = base + after;
-        for part in body[after..].split(',') {
-            let code = part.trim();
-            let start = pos + (part.len() - part.trim_start().len());
-            pos += part.len() + 1;
-            if code.is_empty() {
-                continue;
-            }
-            match catalogue.find(code) {
-                Some(r) => rules.push(r),
-                None => {
-                    let help = match catalogue.suggest(code) {
-                        Some(near) => {
-                            format!("did you mean `{near}`? `camplint rules` lists every code")
-                        }
-                        None => "use a code from `camplint rules`".to_string(),
-                    };
-                    sink.push(Diagnostic::new(
-                        &crate::project::suppress::UNKNOWN_RULE,
-                        file,
-                        start..start + code.len(),
-                        format!(
-                            "`{code}` is not a camplint rule, so this comment turns nothing off"
-                        ),
-                        help,
-                    ));
-                }
-            }
-        }
-    };
-    if md {
-        let mut from = 0;
-        while let Some(open) = text[from..].find("<!--") {
-            let start = from + open + 4;
-            let end = text[start..].find("-->").map_or(text.len(), |i| start + i);
-            found(&text[start..end], start, sink);
-            from = end;
-        }
-    } else {
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let trimmed = line.trim_start();
-            if let Some(rest) = trimmed.strip_prefix('#') {
-                let base = offset + (line.len() - trimmed.len()) + 1;
-                found(rest.trim_end(), base, sink);
-            }
-            offset += line.len();
-        }
-    }
-    rules
+/// The id the next file added to `sources` gets.
+fn next_id(sources: &Sources) -> FileId {
+    FileId(u32::try_from(sources.len()).unwrap_or(u32::MAX))
 }
 
-fn stem(rel: &str) -> String {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name.rsplit_once('.').map_or(name, |(s, _)| s).to_string()
+/// Moves the findings of one file's own sink into the run's, in order.
+fn append(sink: &mut Sink, from: Sink) {
+    for d in from.into_vec() {
+        sink.push(d);
+    }
 }
 
 /// Loads the project at `root` (which holds `camplint.toml`). File-level problems go to
@@ -354,7 +250,7 @@ pub fn load_from(
     };
     let region = Region::new(&config.default_region).unwrap_or(Region::IT);
     // Shared by the ledger and every contact list: the same numbers recur across them.
-    let mut phones = PhoneReader::new(region);
+    let phones = PhoneReader::new(region);
 
     let (mut found, bad_names) = discover(files.list(), &config, config_file, sink);
     found.sort();
@@ -385,91 +281,185 @@ pub fn load_from(
             "rename the file using plain letters, digits, - and _",
         ));
     }
+    // Every selected file is read and parsed on its own, on any thread, with the id it
+    // would get read in path order; the results are merged in that order, so the
+    // sources, findings and handle ids are those of a one-thread run.
+    let mut next = project.sources.len();
+    let jobs: Vec<per_file::Job> = found
+        .into_iter()
+        .map(|(kind, rel)| {
+            let known = project.sources.find(&rel);
+            let id = known.unwrap_or_else(|| {
+                next += 1;
+                FileId(u32::try_from(next - 1).unwrap_or(u32::MAX))
+            });
+            per_file::Job {
+                kind,
+                rel,
+                id,
+                known: known.is_some(),
+            }
+        })
+        .collect();
+    let shared = per_file::Shared {
+        files,
+        sources: &project.sources,
+        catalogue,
+        timezone: project.config.timezone,
+        phones: &phones,
+    };
+    let loaded: Vec<per_file::Loaded> = jobs
+        .par_iter()
+        .map(|job| per_file::load_file(job, &shared))
+        .collect();
     let mut disabled = BTreeMap::new();
-    for (kind, rel) in found {
-        let (id, problem) = read_into(files, &rel, kind, &mut project.sources, sink);
-        if let Some(why) = problem {
-            project.unreadable.insert(rel.clone(), why);
+    for (job, file) in jobs.into_iter().zip(loaded) {
+        if let Some(source) = file.source {
+            project.sources.add(source);
+        }
+        append(sink, file.sink);
+        if let Some(why) = file.problem {
+            project.unreadable.insert(job.rel, why);
             continue;
         }
-        let text = &project.sources.get(id).text;
-        let off = directives(id, text, kind == FileKind::Draft, catalogue, sink);
-        if !off.is_empty() {
-            disabled.insert(id, off);
+        if !file.off.is_empty() {
+            disabled.insert(job.id, file.off);
         }
-        match kind {
-            FileKind::Campaign => {
-                if let Some(raw) = parse_toml(id, text, sink) {
-                    project
-                        .campaigns
-                        .push(campaign::validate(stem(&rel), id, raw, sink));
+        match file.parsed {
+            per_file::Parsed::Campaign(c) => project.campaigns.push(c),
+            per_file::Parsed::Audience(a) => project.audiences.push(a),
+            per_file::Parsed::Draft(d) => project.drafts.push(d),
+            per_file::Parsed::Ledger(mut ledger, handles) => {
+                let map = project.handles.absorb(&handles);
+                for e in &mut ledger.events {
+                    e.contact = contact::rekey(e.contact, &map);
                 }
+                project.ledgers.push(ledger);
             }
-            FileKind::Audience => {
-                if let Some(raw) = parse_toml(id, text, sink) {
-                    project
-                        .audiences
-                        .push(audience::validate(stem(&rel), id, raw, sink));
-                }
-            }
-            FileKind::Draft => project
-                .drafts
-                .push(draft::load(id, rel.clone(), text, sink)),
-            FileKind::Ledger => {
-                let tz = project.config.timezone;
-                project.ledgers.push(ledger::load(
-                    id,
-                    text,
-                    tz,
-                    &mut phones,
-                    &mut project.handles,
-                    sink,
-                ));
-            }
-            FileKind::Config | FileKind::Contacts | FileKind::Media => {}
+            per_file::Parsed::Nothing => {}
         }
     }
-    // Contact lists are named by audiences, not found by globs.
-    for a in &mut project.audiences {
-        let dir = fs::parent(&project.sources.get(a.file).path).to_string();
-        let Some(rel) = fs::join_relative(&dir, a.contacts_path.get_ref()) else {
-            sink.push(Diagnostic::new(
-                &UNREADABLE,
-                a.file,
-                a.contacts_path.span(),
-                format!(
-                    "\"{}\" leads outside the project folder; camplint does not read it",
-                    a.contacts_path.get_ref()
-                ),
-                "put the contact list inside the project, next to the audience file",
-            ));
-            continue;
-        };
-        if files.inspect(&rel) == Err(fs::ReadProblem::Missing) {
-            sink.push(Diagnostic::new(
-                &MISSING_CONTACTS,
-                a.file,
-                a.contacts_path.span(),
-                format!("the contact list {rel} does not exist"),
-                format!("create {rel}, or correct `contacts` (it is relative to this file)"),
-            ));
-            continue;
-        }
-        let (id, problem) = read_into(files, &rel, FileKind::Contacts, &mut project.sources, sink);
-        if let Some(why) = problem {
-            project.unreadable.insert(rel.clone(), why);
-            continue;
-        }
-        let text = &project.sources.get(id).text;
-        let off = directives(id, text, false, catalogue, sink);
-        if !off.is_empty() {
-            disabled.insert(id, off);
-        }
-        audience::read_contacts(a, id, text, &mut phones, &mut project.handles, sink);
-    }
+    read_contact_lists(files, catalogue, &phones, &mut project, &mut disabled, sink);
     project.disabled = disabled;
     link_senders(&mut project);
     Ok(project)
+}
+
+/// Reads the contact list each audience names (they are named by audiences, not found
+/// by globs). Lists are read and parsed on any thread; findings are merged audience by
+/// audience, and ids given, in audience order, as a one-thread run gives them.
+fn read_contact_lists(
+    files: &dyn FileSource,
+    catalogue: &Catalogue,
+    phones: &PhoneReader,
+    project: &mut Project,
+    disabled: &mut BTreeMap<FileId, Vec<&'static Rule>>,
+    sink: &mut Sink,
+) {
+    // Where each list is, with the findings that come before reading it.
+    let mut before: Vec<Sink> = Vec::with_capacity(project.audiences.len());
+    let mut rels: Vec<Option<String>> = Vec::with_capacity(project.audiences.len());
+    for a in &project.audiences {
+        let mut early = Sink::default();
+        rels.push(locate_contacts(files, project, a, &mut early));
+        before.push(early);
+    }
+    // A list not read yet is read by the first audience that names it, with the next id.
+    let mut ids: Vec<Option<FileId>> = Vec::with_capacity(rels.len());
+    let mut fresh: Vec<(usize, &str, FileId)> = Vec::new();
+    let mut named: BTreeMap<&str, FileId> = BTreeMap::new();
+    for (i, rel) in rels.iter().enumerate() {
+        let id = rel.as_deref().map(|rel| {
+            project.sources.find(rel).unwrap_or_else(|| {
+                *named.entry(rel).or_insert_with(|| {
+                    let id = FileId(
+                        u32::try_from(project.sources.len() + fresh.len()).unwrap_or(u32::MAX),
+                    );
+                    fresh.push((i, rel, id));
+                    id
+                })
+            })
+        });
+        ids.push(id);
+    }
+    let reads: Vec<per_file::ReadFile> = fresh
+        .par_iter()
+        .map(|&(_, rel, id)| per_file::read_file(files, rel, FileKind::Contacts, id))
+        .collect();
+    let mut failed = vec![false; ids.len()];
+    for (&(i, rel, _), read) in fresh.iter().zip(reads) {
+        project.sources.add(read.source);
+        append(&mut before[i], read.sink);
+        if let Some(why) = read.problem {
+            project.unreadable.insert(rel.to_string(), why);
+            failed[i] = true;
+        }
+    }
+    let Project {
+        audiences,
+        sources,
+        handles,
+        ..
+    } = project;
+    let parsed: Vec<Option<per_file::ContactsRead>> = audiences
+        .par_iter_mut()
+        .zip(&ids)
+        .zip(&failed)
+        .map(|((a, id), &failed)| {
+            let csv = id.filter(|_| !failed)?;
+            Some(per_file::load_contacts(a, csv, sources, catalogue, phones))
+        })
+        .collect();
+    let merged = audiences.iter_mut().zip(before).zip(ids).zip(parsed);
+    for (((a, early), id), read) in merged {
+        append(sink, early);
+        let (Some(csv), Some(read)) = (id, read) else {
+            continue;
+        };
+        append(sink, read.sink);
+        if !read.off.is_empty() {
+            disabled.insert(csv, read.off);
+        }
+        let map = handles.absorb(&read.handles);
+        for c in &mut a.contacts {
+            c.key = c.key.map(|k| contact::rekey(k, &map));
+        }
+    }
+}
+
+/// The root-relative path of the contact list audience `a` names; `None`, with a
+/// finding, when it is outside the project or missing.
+fn locate_contacts(
+    files: &dyn FileSource,
+    project: &Project,
+    a: &Audience,
+    sink: &mut Sink,
+) -> Option<String> {
+    let dir = fs::parent(&project.sources.get(a.file).path);
+    let Some(rel) = fs::join_relative(dir, a.contacts_path.get_ref()) else {
+        sink.push(Diagnostic::new(
+            &UNREADABLE,
+            a.file,
+            a.contacts_path.span(),
+            format!(
+                "\"{}\" leads outside the project folder; camplint does not read it",
+                a.contacts_path.get_ref()
+            ),
+            "put the contact list inside the project, next to the audience file",
+        ));
+        return None;
+    };
+    if files.inspect(&rel) == Err(fs::ReadProblem::Missing) {
+        sink.push(Diagnostic::new(
+            &MISSING_CONTACTS,
+            a.file,
+            a.contacts_path.span(),
+            format!("the contact list {rel} does not exist"),
+            format!("create {rel}, or correct `contacts` (it is relative to this file)"),
+        ));
+        return None;
+    }
+    Some(rel)
 }
 
 /// Records on each draft which campaigns send it, once, so rules need not scan every
@@ -496,26 +486,6 @@ fn link_senders(project: &mut Project) {
         d.sent_by
             .sort_by(|&a, &b| campaigns[a].id.cmp(&campaigns[b].id));
         d.sent_by.dedup();
-    }
-}
-
-fn parse_toml<T: serde::de::DeserializeOwned>(
-    id: FileId,
-    text: &str,
-    sink: &mut Sink,
-) -> Option<T> {
-    match crate::base::toml_util::parse::<T>(text) {
-        Ok(v) => Some(v),
-        Err((syntax, e)) => {
-            sink.push(Diagnostic::new(
-                if syntax { &TOML } else { &SCHEMA },
-                id,
-                e.span,
-                e.message,
-                e.help,
-            ));
-            None
-        }
     }
 }
 
@@ -561,35 +531,4 @@ fn discover(listing: Listing, config: &Config, config_file: FileId, sink: &mut S
         .filter(|rel| kind_of(rel).is_some())
         .collect();
     (out, bad_names)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    declare_rule! {
-        /// A rule for these tests only.
-        static OPTOUT = ("optout/missing", Warning, "test rule");
-    }
-    declare_rule! {
-        /// Another.
-        static AUDIENCE = ("ref/unknown-audience", Error, "test rule");
-    }
-    const CATALOGUE: Catalogue = Catalogue(&[&OPTOUT, &AUDIENCE]);
-
-    #[test]
-    fn only_comments_that_are_directives_disable_rules() {
-        let mut sink = Sink::default();
-        let md = "<!-- camplint-disable optout/missing -->\n<!-- do not use camplint-disable offer/missing here -->\n";
-        let off = directives(FileId(0), md, true, &CATALOGUE, &mut sink);
-        assert_eq!(
-            off.iter().map(|r| r.code).collect::<Vec<_>>(),
-            ["optout/missing"]
-        );
-        let toml =
-            "# camplint-disable ref/unknown-audience, nope/x\nname = \"# camplint-disable\"\n";
-        let off = directives(FileId(0), toml, false, &CATALOGUE, &mut sink);
-        assert_eq!(off.len(), 1);
-        assert_eq!(sink.as_slice().len(), 1, "the unknown code is a warning");
-    }
 }

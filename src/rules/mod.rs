@@ -6,6 +6,7 @@
 use crate::analysis::Context;
 use crate::base::diagnostic::Sink;
 use crate::base::rule::{Catalogue, Rule};
+use rayon::prelude::*;
 
 pub mod audience;
 pub mod broadcast;
@@ -103,10 +104,19 @@ pub fn suggest(code: &str) -> Option<&'static str> {
     CATALOGUE.suggest(code)
 }
 
-/// Runs every check.
+/// Runs every check, on every core, each into its own sink; the findings are then
+/// appended in [`CHECKS`] order, as one thread running them in turn gives them.
 pub fn run_all(cx: &Context<'_>, sink: &mut Sink) {
-    for check in CHECKS {
-        check(cx, sink);
+    let found: Vec<Sink> = CHECKS
+        .par_iter()
+        .map(|check| {
+            let mut own = Sink::default();
+            check(cx, &mut own);
+            own
+        })
+        .collect();
+    for d in found.into_iter().flat_map(Sink::into_vec) {
+        sink.push(d);
     }
 }
 
