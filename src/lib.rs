@@ -11,10 +11,12 @@
 //! 3. [`project`]: `camplint.toml` and loading every file into a [`project::Project`].
 //! 4. [`analysis`]: the send plan, consent coverage, renders, shared by all rules.
 //! 5. [`rules`]: the checks and the catalogue of every rule.
-//! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort.
+//! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort;
+//!    [`autofix`]: a `--fix` or `--diff` run over it.
 //! 7. The faces: [`output`] formats, [`cli`] commands.
 
 pub mod analysis;
+pub mod autofix;
 pub mod base;
 pub mod cli;
 pub mod domain;

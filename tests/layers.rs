@@ -15,6 +15,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("analysis", 3),
     ("rules", 4),
     ("engine", 5),
+    ("autofix", 5),
     ("output", 6),
     ("cli", 7),
 ];

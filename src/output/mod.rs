@@ -14,6 +14,7 @@ pub mod json;
 pub mod junit;
 pub mod sarif;
 pub mod short;
+pub mod statistics;
 
 /// The `--format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
