@@ -382,6 +382,10 @@ fn tell_fixed(outcome: &autofix::Outcome, mode: FixMode, quiet: bool) {
         return;
     }
     let refused = outcome.files.len() - outcome.written().count();
+    if outcome.files.is_empty() {
+        say!("camplint: nothing to fix{}", unsafe_hint(outcome, mode));
+        return;
+    }
     say!(
         "camplint: fixed {} in {}{}{}",
         plural(outcome.fixed(), "problem", "problems"),
@@ -403,8 +407,8 @@ fn unsafe_hint(outcome: &autofix::Outcome, mode: FixMode) -> String {
     let left = outcome.unsafe_left();
     if mode == FixMode::SafeOnly && left > 0 {
         format!(
-            "; {} more with --unsafe-fixes (they change meaning: see the README)",
-            plural(left, "fix", "fixes")
+            "; {left} more {} with --unsafe-fixes (they change meaning: see the README)",
+            if left == 1 { "fix" } else { "fixes" }
         )
     } else {
         String::new()
