@@ -133,7 +133,12 @@ fn a_second_fix_changes_nothing() {
         let (_, _, err) = check(&root, &args);
         assert_eq!(files(&root), once);
         assert!(err.starts_with("camplint: nothing to fix"), "{err}");
-        let (code, out, _) = check(&root, &[&args[..], &["--diff"]].concat());
+        let diff_args = if unsafe_fixes {
+            vec!["--diff", "--unsafe-fixes"]
+        } else {
+            vec!["--diff"]
+        };
+        let (code, out, _) = check(&root, &diff_args);
         assert_eq!((code, out.as_str()), (0, ""));
     }
 }
