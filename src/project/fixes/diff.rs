@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use similar::{capture_diff_slices, group_diff_ops, Algorithm, DiffTag};
+use similar::{capture_diff_slices, group_diff_ops, Algorithm, DiffOp, DiffTag};
 
 /// Lines of unchanged context around each change, as `diff -u` and `git diff` print.
 const CONTEXT: usize = 3;
@@ -25,9 +25,13 @@ pub fn unified_diff(rel_path: &str, before: &[u8], after: &[u8]) -> Vec<u8> {
     }
     let old = split_lines(before);
     let new = split_lines(after);
-    // Myers without a deadline: a time limit would make the output depend on the
-    // machine's speed.
-    let ops = capture_diff_slices(Algorithm::Myers, &old, &new);
+    let ops = if old.len() == new.len() {
+        line_by_line(&old, &new)
+    } else {
+        // Myers without a deadline: a time limit would make the output depend on the
+        // machine's speed.
+        capture_diff_slices(Algorithm::Myers, &old, &new)
+    };
     let hunks = group_diff_ops(ops, CONTEXT);
     if hunks.is_empty() {
         return out;
@@ -61,6 +65,40 @@ pub fn unified_diff(rel_path: &str, before: &[u8], after: &[u8]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The changes between two files with as many lines, pairing line i with line i.
+///
+/// Fixes that stay inside a line (every safe fix) keep the line count, and then this is
+/// the diff a reader expects. Myers costs time in proportion to lines times changes: on
+/// a contact list with 40,000 fixed phone cells that is minutes, this is milliseconds.
+fn line_by_line(old: &[&[u8]], new: &[&[u8]]) -> Vec<DiffOp> {
+    let mut ops = Vec::new();
+    let mut start = 0;
+    while start < old.len() {
+        let same = old[start] == new[start];
+        let len = old[start..]
+            .iter()
+            .zip(&new[start..])
+            .take_while(|(a, b)| (a == b) == same)
+            .count();
+        ops.push(if same {
+            DiffOp::Equal {
+                old_index: start,
+                new_index: start,
+                len,
+            }
+        } else {
+            DiffOp::Replace {
+                old_index: start,
+                old_len: len,
+                new_index: start,
+                new_len: len,
+            }
+        });
+        start += len;
+    }
+    ops
 }
 
 /// Splits after each `\n`, keeping it; the last piece has none when the file does not
@@ -143,6 +181,15 @@ mod tests {
             diff("", "a\n"),
             "--- a/x.csv\n+++ b/x.csv\n@@ -0,0 +1 @@\n+a\n"
         );
+    }
+
+    #[test]
+    fn many_changed_lines_are_paired_line_by_line_quickly() {
+        let a: String = (0..40_000).map(|i| format!("333 {i:07}\n")).collect();
+        let b: String = (0..40_000).map(|i| format!("+39333{i:07}\n")).collect();
+        let d = diff(&a, &b);
+        assert_eq!(d.lines().filter(|l| l.starts_with('-')).count(), 40_001);
+        assert!(d.starts_with("--- a/x.csv\n+++ b/x.csv\n@@ -1,40000 +1,40000 @@\n-333 0000000\n"));
     }
 
     #[test]
