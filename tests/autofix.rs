@@ -269,3 +269,43 @@ fn explain_says_whether_a_rule_fixes_itself() {
     let (_, out, _) = camplint(&["explain", "audience/duplicate-contact"]);
     assert!(out.contains("Fix: unsafe, applied by `camplint check --fix --unsafe-fixes`."));
 }
+
+#[test]
+fn a_file_reached_through_a_link_is_left_untouched_and_reported() {
+    let (_tmp, root) = copy("fixable");
+    let ledger = root.join("consent/ledger.csv");
+    let real = root.join("consent/real.csv.bak");
+    fs::rename(&ledger, &real).unwrap();
+    std::os::unix::fs::symlink("real.csv.bak", &ledger).unwrap();
+    let (code, out, _) = check(&root, &["--fix", "--format", "json"]);
+    assert_eq!(code, 1);
+    assert!(fs::symlink_metadata(&ledger)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        fs::read(&real).unwrap(),
+        fs::read(fixture("fixable").join("consent/ledger.csv")).unwrap()
+    );
+    let refused: Vec<_> = diagnostics(&out)
+        .into_iter()
+        .filter(|d| d["rule"] == "fix/not-written")
+        .collect();
+    assert_eq!(refused.len(), 1, "{out}");
+    assert!(refused[0]["message"].as_str().unwrap().contains("symlink"));
+}
+
+#[test]
+fn paths_limit_the_files_that_are_fixed() {
+    let (_tmp, root) = copy("fixable");
+    let only = root.join("audiences/clienti.csv");
+    let (code, _, err) = check(&root, &["--fix", only.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let before = files(&fixture("fixable"));
+    let changed: Vec<String> = files(&root)
+        .into_iter()
+        .filter(|(path, bytes)| before.get(path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(changed, ["audiences/clienti.csv"]);
+}
