@@ -12,10 +12,12 @@
 //! 4. [`analysis`]: the send plan, consent coverage, renders, shared by all rules.
 //! 5. [`rules`]: the checks and the catalogue of every rule.
 //! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort; beside it,
-//!    [`change`]: the same check on two commits, matched, for `check --base`.
+//!    [`change`]: the same check on two commits, matched, for `check --base`, and
+//!    [`autofix`]: a `--fix` or `--diff` run over it.
 //! 7. The faces: [`output`] formats, [`cli`] commands.
 
 pub mod analysis;
+pub mod autofix;
 pub mod base;
 pub mod change;
 pub mod cli;

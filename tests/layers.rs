@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("rules", 4),
     ("engine", 5),
     ("change", 5),
+    ("autofix", 5),
     ("output", 6),
     ("cli", 7),
 ];

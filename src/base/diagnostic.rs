@@ -3,7 +3,7 @@
 use std::ops::Range;
 
 use crate::base::rule::Rule;
-pub use crate::base::rule::{Level, Severity};
+pub use crate::base::rule::{Applicability, Level, Severity};
 use crate::base::source::FileId;
 
 /// Another place that explains a diagnostic (the CSV row of a recipient, the earlier send).
@@ -26,6 +26,8 @@ pub struct Fix {
     pub span: Range<usize>,
     /// The text to put there.
     pub replacement: String,
+    /// Whether applying it keeps the meaning: `--fix` applies only safe fixes.
+    pub applicability: Applicability,
 }
 
 /// One finding.
@@ -85,7 +87,8 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a fix.
+    /// Adds a fix of the kind the rule declares; a rule that declares none gets an
+    /// unsafe one, so a fix nobody reviewed is never applied by plain `--fix`.
     pub fn with_fix(
         mut self,
         file: FileId,
@@ -96,6 +99,7 @@ impl Diagnostic {
             file,
             span,
             replacement: replacement.into(),
+            applicability: self.rule.fix.unwrap_or(Applicability::Unsafe),
         });
         self
     }

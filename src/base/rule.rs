@@ -50,6 +50,34 @@ impl Level {
     }
 }
 
+/// Whether a fix keeps the meaning of the file it edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// Keeps the meaning (normalising a phone to E.164): applied by `--fix`.
+    Safe,
+    /// Changes the meaning (deleting a duplicate contact row): needs `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    /// The lowercase name used in outputs and the README.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+
+    /// The command line that applies a fix of this kind.
+    pub fn applied_by(self) -> &'static str {
+        match self {
+            Applicability::Safe => "camplint check --fix",
+            Applicability::Unsafe => "camplint check --fix --unsafe-fixes",
+        }
+    }
+}
+
 /// A rule's identity and documentation.
 #[derive(Debug)]
 pub struct Rule {
@@ -61,6 +89,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// The full documentation (Markdown) printed by `camplint explain`.
     pub docs: &'static str,
+    /// The kind of fix its findings carry, or `None` when it has none.
+    pub fix: Option<Applicability>,
 }
 
 impl Rule {
@@ -87,16 +117,20 @@ impl PartialEq for Rule {
 }
 
 /// Declares a rule as a static whose doc comment is also its `explain` text, so the
-/// documentation cannot drift from the code it sits on.
+/// documentation cannot drift from the code it sits on. A rule whose findings carry a
+/// fix says which kind after the summary: `fix = Safe` or `fix = Unsafe`.
 #[macro_export]
 macro_rules! declare_rule {
-    ($(#[doc = $doc:literal])* $vis:vis static $name:ident = ($code:literal, $sev:ident, $summary:literal);) => {
+    (@fix) => { None };
+    (@fix $fix:ident) => { Some($crate::base::rule::Applicability::$fix) };
+    ($(#[doc = $doc:literal])* $vis:vis static $name:ident = ($code:literal, $sev:ident, $summary:literal $(, fix = $fix:ident)?);) => {
         $(#[doc = $doc])*
         $vis static $name: $crate::base::rule::Rule = $crate::base::rule::Rule {
             code: $code,
             default_severity: $crate::base::rule::Severity::$sev,
             summary: $summary,
             docs: concat!($($doc, "\n"),*),
+            fix: $crate::declare_rule!(@fix $($fix)?),
         };
     };
 }

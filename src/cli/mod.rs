@@ -12,9 +12,11 @@ use std::process::ExitCode;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
+use crate::autofix::{self, Target};
 use crate::base::diagnostic::Severity;
 use crate::engine::{self, Options};
 use crate::output::{self, Format, Style};
+use crate::project::fixes::{Convergence, FixMode};
 use crate::project::LoadError;
 
 /// Writes a line to stderr; if even that fails there is nobody left to tell, and
@@ -69,6 +71,7 @@ pub enum Command {
 
 /// `camplint check` arguments.
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("apply").args(["fix", "diff"]).multiple(false)))]
 pub struct CheckArgs {
     /// Report only on these files or folders; the whole project is still loaded, so
     /// cross-file rules stay right (what pre-commit passes).
@@ -91,8 +94,23 @@ pub struct CheckArgs {
     pub quiet: bool,
     /// Report only what the change since REV adds (REV read from git; a branch at its
     /// merge base with HEAD), with its impact in people; exit 1 only when it adds an error.
-    #[arg(long, value_name = "REV")]
+    #[arg(long, value_name = "REV", conflicts_with_all = ["fix", "diff", "statistics"])]
     pub base: Option<String>,
+    /// Apply every safe fix, write the fixed files, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff: also apply fixes that change meaning (deleting a duplicate
+    /// contact row).
+    #[arg(long, requires = "apply")]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there is
+    /// something to fix).
+    #[arg(long, conflicts_with = "statistics")]
+    pub diff: bool,
+    /// One line per rule with its count and how many are fixable, instead of every
+    /// finding (`--format human` or `json`).
+    #[arg(long)]
+    pub statistics: bool,
 }
 
 /// `camplint schedule` arguments.
@@ -272,6 +290,14 @@ fn check(args: CheckArgs) -> ExitCode {
         paths: args.paths,
         now: args.now,
     };
+    let mode = FixMode::from_unsafe_flag(args.unsafe_fixes);
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        say!("camplint: --statistics prints `--format human` or `--format json` only");
+        return ExitCode::from(2);
+    }
+    if args.diff {
+        return diff(&options, mode);
+    }
     let style = Style {
         color: color(std::io::stdout().is_terminal()),
         quiet: args.quiet,
@@ -280,13 +306,27 @@ fn check(args: CheckArgs) -> ExitCode {
     if let Some(rev) = &args.base {
         return check_change(&options, rev, args.format, style);
     }
-    let report = match engine::run(&options) {
-        Ok(r) => r,
-        Err(e) => return fail(e),
+    let report = if args.fix {
+        match autofix::run(&options, mode, Target::Write) {
+            Ok(outcome) => {
+                tell_fixed(&outcome, mode, args.quiet);
+                outcome.report
+            }
+            Err(e) => return fail(e),
+        }
+    } else {
+        match engine::run(&options) {
+            Ok(r) => r,
+            Err(e) => return fail(e),
+        }
     };
     let mut text = Vec::new();
     // Writing into memory cannot fail; the one real write is emit's.
-    let _ = output::write(&report, args.format, style, &mut text);
+    let _ = match (args.statistics, args.format) {
+        (true, Format::Json) => output::statistics::write_json(&report, &mut text),
+        (true, _) => output::statistics::write_human(&report, style, &mut text),
+        (false, format) => output::write(&report, format, style, &mut text),
+    };
     if let Err(code) = emit(&String::from_utf8_lossy(&text)) {
         return code;
     }
@@ -339,6 +379,87 @@ fn check_change(options: &Options, rev: &str, format: Format, style: Style) -> E
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `check --diff`: the fixes as a unified diff on stdout, nothing written.
+fn diff(options: &Options, mode: FixMode) -> ExitCode {
+    let outcome = match autofix::run(options, mode, Target::Diff) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    if let Err(code) = emit(&String::from_utf8_lossy(&outcome.diff())) {
+        return code;
+    }
+    let fixes = outcome.fixed();
+    if fixes == 0 {
+        say!("camplint: nothing to fix{}", unsafe_hint(&outcome, mode));
+        return ExitCode::SUCCESS;
+    }
+    say!(
+        "camplint: {} in {} would be applied by `camplint check --fix{}`{}",
+        plural(fixes, "fix", "fixes"),
+        plural(outcome.written().count(), "file", "files"),
+        if mode == FixMode::IncludeUnsafe {
+            " --unsafe-fixes"
+        } else {
+            ""
+        },
+        unsafe_hint(&outcome, mode)
+    );
+    ExitCode::from(1)
+}
+
+/// Says on stderr what `--fix` changed, and why any file was left as it was.
+fn tell_fixed(outcome: &autofix::Outcome, mode: FixMode, quiet: bool) {
+    for f in &outcome.files {
+        if f.not_written.is_none() && f.convergence != Convergence::Settled {
+            say!(
+                "camplint: the fixes in {} did not settle after {} rounds; what they changed is written, and what is left is reported below",
+                f.path,
+                crate::project::fixes::DEFAULT_MAX_PASSES
+            );
+        }
+    }
+    if quiet {
+        return;
+    }
+    let refused = outcome.files.len() - outcome.written().count();
+    if outcome.files.is_empty() {
+        say!("camplint: nothing to fix{}", unsafe_hint(outcome, mode));
+        return;
+    }
+    say!(
+        "camplint: fixed {} in {}{}{}",
+        plural(outcome.fixed(), "problem", "problems"),
+        plural(outcome.written().count(), "file", "files"),
+        if refused > 0 {
+            format!(
+                "; {} not written (see fix/not-written)",
+                plural(refused, "file", "files")
+            )
+        } else {
+            String::new()
+        },
+        unsafe_hint(outcome, mode)
+    );
+}
+
+/// `; N more with --unsafe-fixes` when unsafe fixes were left out.
+fn unsafe_hint(outcome: &autofix::Outcome, mode: FixMode) -> String {
+    let left = outcome.unsafe_left();
+    if mode == FixMode::SafeOnly && left > 0 {
+        format!(
+            "; {left} more {} with --unsafe-fixes (they change meaning: see the README)",
+            if left == 1 { "fix" } else { "fixes" }
+        )
+    } else {
+        String::new()
+    }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn schedule(args: ScheduleArgs) -> ExitCode {
@@ -421,10 +542,11 @@ fn explain(code: &str) -> ExitCode {
     match crate::rules::find(code) {
         Some(r) => {
             let text = format!(
-                "# {}\n\nDefault severity: {}. {}.\n\n{}\n",
+                "# {}\n\nDefault severity: {}. {}.\n{}\n\n{}\n",
                 r.code,
                 r.default_severity.as_str(),
                 r.summary,
+                crate::rules::fix_line(r),
                 r.docs()
             );
             match emit(&text) {

@@ -10,7 +10,7 @@ use miette::{
 };
 
 use super::Style;
-use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::base::source::{SourceFile, Sources};
 use crate::engine::Report;
 
@@ -138,11 +138,16 @@ fn shown<'a>(sources: &'a Sources, d: &'a Diagnostic) -> Shown<'a> {
         }
     }
     if let Some(fix) = &d.fix {
-        if fix.file == d.file && fix.span != d.span {
-            labels.push(LabeledSpan::new_with_span(
-                Some(format!("replace with `{}`", fix.replacement)),
-                span(&fix.span),
-            ));
+        // A fix inside the finding's own span (a phone inside its cell's quotes) is
+        // already what the help line says; one elsewhere gets its own label.
+        let inside = d.span.start <= fix.span.start && fix.span.end <= d.span.end;
+        if fix.file == d.file && !inside {
+            let label = match (fix.replacement.is_empty(), fix.applicability) {
+                (true, Applicability::Unsafe) => "`--fix --unsafe-fixes` deletes this".to_string(),
+                (true, Applicability::Safe) => "`--fix` deletes this".to_string(),
+                (false, _) => format!("replace with `{}`", fix.replacement),
+            };
+            labels.push(LabeledSpan::new_with_span(Some(label), span(&fix.span)));
         }
     }
     Shown {

@@ -15,6 +15,7 @@ pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod short;
+pub mod statistics;
 
 /// The `--format` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

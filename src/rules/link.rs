@@ -16,7 +16,9 @@ declare_rule! {
     /// (`https://wa.me/393331234567`); `wa.me/message/...` short links and the share form
     /// `wa.me/?text=...` need no number. An X/Twitter DM link
     /// (`https://x.com/messages/compose?recipient_id=<id>`) needs the account's numeric id,
-    /// not its @handle. The fix rewrites a WhatsApp number when the intended number is clear.
+    /// not its @handle. The fix (safe, applied by `camplint check --fix`) rewrites a
+    /// WhatsApp number as digits only with the country code when the intended number is
+    /// clear (`+39 333 1234567`, `0039...`, `3331234567` all become `393331234567`).
     ///
     /// ## Why is this bad?
     /// A customer who taps a broken chat link gets an error page instead of a chat with
@@ -31,7 +33,7 @@ declare_rule! {
     /// ```markdown
     /// Scrivici su WhatsApp: https://wa.me/393331234567
     /// ```
-    pub static INVALID_DEEPLINK = ("link/invalid-deeplink", Error, "a chat deep link that cannot open a chat: `wa.me/` or `api.whatsapp.com/send?phone=` without digits-only international number; an X/Twitter DM link (`/messages/compose?recipient_id=`) without a numeric id");
+    pub static INVALID_DEEPLINK = ("link/invalid-deeplink", Error, "a chat deep link that cannot open a chat: `wa.me/` or `api.whatsapp.com/send?phone=` without digits-only international number; an X/Twitter DM link (`/messages/compose?recipient_id=`) without a numeric id", fix = Safe);
 }
 
 /// Runs the check on every draft, sent or not.

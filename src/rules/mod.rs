@@ -71,6 +71,7 @@ pub static RULES: &[&Rule] = &[
     &link::INVALID_DEEPLINK,
     &privacy::PII_IN_PUBLIC_POST,
     &crate::project::suppress::UNKNOWN_RULE,
+    &crate::project::fixes::NOT_WRITTEN,
 ];
 
 /// Every check, run in this order over a loaded project.
@@ -122,16 +123,26 @@ pub fn run_all(cx: &Context<'_>, sink: &mut Sink) {
 
 /// The rule table as Markdown, as the README shows it.
 pub fn markdown_table() -> String {
-    let mut out = String::from("| code | default | fires when |\n|---|---|---|\n");
+    let mut out = String::from("| code | default | fix | fires when |\n|---|---|---|---|\n");
     for r in RULES {
         out.push_str(&format!(
-            "| `{}` | {} | {} |\n",
+            "| `{}` | {} | {} | {} |\n",
             r.code,
             r.default_severity.as_str(),
+            r.fix.map_or("", |a| a.as_str()),
             r.summary
         ));
     }
     out
+}
+
+/// One line for `camplint explain`: whether the rule's findings carry a fix, and which
+/// command applies it.
+pub fn fix_line(rule: &Rule) -> String {
+    match rule.fix {
+        Some(a) => format!("Fix: {}, applied by `{}`.", a.as_str(), a.applied_by()),
+        None => "Fix: none; change the files by hand as the help line says.".to_string(),
+    }
 }
 
 #[cfg(test)]

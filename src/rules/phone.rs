@@ -16,8 +16,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a phone number in a contact list or the consent ledger that is valid but
     /// not written in E.164 (`+393331234567`): spaces or dashes, `0039` instead of `+39`,
-    /// or no country prefix at all (read with `project.default_region`). The fix is the
-    /// E.164 form.
+    /// or no country prefix at all (read with `project.default_region`). The fix (safe,
+    /// applied by `camplint check --fix`) writes the E.164 form inside the cell, keeping
+    /// its quotes when it has them.
     ///
     /// ## Why is this bad?
     /// WhatsApp and most sending tools need the international form; a number written
@@ -32,7 +33,7 @@ declare_rule! {
     /// ## How to fix
     /// Write `+`, the country code and the number, with nothing else:
     /// `+393337654321`.
-    pub static NOT_E164 = ("phone/not-e164", Error, "a phone in a CSV is not in E.164 (`+393331234567`); the fix is the normalised value");
+    pub static NOT_E164 = ("phone/not-e164", Error, "a phone in a CSV is not in E.164 (`+393331234567`); the fix is the normalised value", fix = Safe);
 }
 
 declare_rule! {
@@ -116,6 +117,17 @@ fn written(text: &str, span: &std::ops::Range<usize>) -> String {
     raw
 }
 
+/// The span of a cell's value: inside its quotes when it has them, so a fix keeps the
+/// cell's quoting exactly as it was written.
+fn inside_quotes(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let raw = text.get(span.clone()).unwrap_or("");
+    if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
+        span.start + 1..span.end - 1
+    } else {
+        span
+    }
+}
+
 fn cell(
     sink: &mut Sink,
     file: FileId,
@@ -144,7 +156,7 @@ fn cell(
                     ),
                     format!("write {e} (+, country code, number, nothing else)"),
                 )
-                .with_fix(file, span, e),
+                .with_fix(file, inside_quotes(text, span), e),
             );
         }
         PhoneForm::Invalid | PhoneForm::Unreadable => {

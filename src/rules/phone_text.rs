@@ -17,8 +17,9 @@ declare_rule! {
     /// does not touch letters or other digits; dates (`27/11/2026`), prices (`€ 19,90`),
     /// times (`9:30-13:00`) and runs after `#`, `n.`, `P.IVA`, `VAT`, `C.F.` or `codice
     /// fiscale` are not phones. Numbers inside `wa.me` links are checked by
-    /// `link/invalid-deeplink` instead. The fix writes the number in the international
-    /// form, grouped for reading.
+    /// `link/invalid-deeplink` instead. The fix (safe, applied by `camplint check --fix`)
+    /// writes the number in the international form, grouped for reading; `0039` becomes
+    /// `+39`.
     ///
     /// ## Why is this bad?
     /// A message is read abroad and forwarded: without the country code the number cannot
@@ -34,7 +35,7 @@ declare_rule! {
     /// ```markdown
     /// Per info chiamaci al +39 333 123 4567.
     /// ```
-    pub static NOT_INTERNATIONAL = ("phone/not-international", Error, "a phone written in a draft has no `+` country prefix (`333 1234567`, `0039 ...`); the fix is `+39 333 123 4567`");
+    pub static NOT_INTERNATIONAL = ("phone/not-international", Error, "a phone written in a draft has no `+` country prefix (`333 1234567`, `0039 ...`); the fix is `+39 333 123 4567`", fix = Safe);
 }
 
 /// Runs the check on every draft, sent or not.

@@ -2,7 +2,8 @@
 //! one file at a time, repeats until the fixes settle, shows the result as a unified
 //! diff and writes it back without ever losing what is on disk.
 //!
-//! It deliberately depends on nothing else in the crate: callers turn diagnostics into
+//! It deliberately depends on nothing else in the crate but the fix kinds of `base`
+//! (and declares the rule that reports a refused write): callers turn diagnostics into
 //! [`Edit`]s and hand over plain bytes, so the engine can be tested (and trusted) on
 //! its own, whatever the rules look like.
 //!
@@ -27,13 +28,31 @@ pub use hash::ContentHash;
 pub use passes::{fix_until_stable, Convergence, FixRun, PassReport, DEFAULT_MAX_PASSES};
 pub use write::{read_for_fix, write_atomic, FileSnapshot, WriteError};
 
-/// Whether a fix keeps the meaning of the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Applicability {
-    /// Keeps the meaning (normalising a phone to E.164): applied by `--fix`.
-    Safe,
-    /// Changes the meaning (deleting a duplicate contact row): needs `--unsafe-fixes`.
-    Unsafe,
+/// Whether a fix keeps the meaning: the same kind a rule declares for its fixes.
+pub use crate::base::rule::Applicability;
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a file that `camplint check --fix` had fixes for but did not write:
+    /// it is read-only, it is reached through a link (symlink or hard link), it lies
+    /// outside the project folder, or it changed on disk after camplint read it. The file
+    /// is left exactly as it was, and its findings are reported as usual.
+    ///
+    /// ## Why is this bad?
+    /// The fixes you asked for were not applied; writing through a link or over a newer
+    /// version could have changed another file or lost someone's work, so camplint
+    /// refuses.
+    ///
+    /// ## Example
+    /// ```text
+    /// audiences/vip.csv is read-only (chmod a-w audiences/vip.csv)
+    /// ```
+    ///
+    /// ## How to fix
+    /// Do what the message says (make the file writable, replace the link with a real
+    /// file, or simply run `camplint check --fix` again after a file changed), or apply
+    /// the fixes by hand: `camplint check --diff` shows them.
+    pub static NOT_WRITTEN = ("fix/not-written", Warning, "`camplint check --fix` had fixes for a file but did not write it (read-only, a link, outside the project, or changed meanwhile)");
 }
 
 /// Which fixes the user allowed.
