@@ -7,3 +7,4 @@ pub mod diagnostic;
 pub mod rule;
 pub mod source;
 pub mod toml_util;
+pub mod words;

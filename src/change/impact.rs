@@ -39,18 +39,7 @@ pub struct Impact {
     pub coverage: (Option<f64>, f64),
 }
 
-/// "1,552".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::base::words::thousands;
 
 fn percent(r: f64) -> String {
     format!("{:.1}%", r * 100.0)

@@ -35,17 +35,7 @@ pub(super) fn join_or_codecs(codecs: &[Codec]) -> String {
     join_or(names.iter().map(String::as_str))
 }
 
-pub(super) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub(super) use crate::base::words::thousands;
 
 /// Renders a measured size and its limit so that the measured one visibly exceeds it
 /// (5,000,001 bytes is "5.000001 MB", never "5.0 MB" against "5 MB").
