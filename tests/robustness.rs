@@ -200,3 +200,29 @@ fn a_send_of_an_unreadable_draft_says_what_is_wrong_with_the_file() {
         "{out}"
     );
 }
+
+#[test]
+fn an_audience_whose_contact_list_is_the_ledger_reads_the_ledger_text() {
+    // The loader parses ledgers beside the contact lists; a list that is itself the
+    // ledger file must still be read from the ledger's full text.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("p");
+    project(&root);
+    fs::create_dir_all(root.join("consent")).unwrap();
+    fs::write(
+        root.join("consent/ledger.csv"),
+        "contact,channel,purpose,action,at,source\n+393331234567,whatsapp,marketing,granted,2025-03-02,form\n",
+    )
+    .unwrap();
+    fs::write(
+        root.join("audiences/odd.toml"),
+        "name = \"odd\"\nchannel = \"whatsapp\"\ncontacts = \"../consent/ledger.csv\"\n",
+    )
+    .unwrap();
+    let (code, out) = short(&root);
+    assert_ne!(code, 2, "{out}");
+    // Read as a contact list, the ledger has no `phone` column: that proves its text was
+    // there (an empty text would have no header to complain about).
+    assert!(out.contains("consent/ledger.csv:1:1"), "{out}");
+    assert!(out.contains("phone"), "{out}");
+}

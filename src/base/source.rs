@@ -142,6 +142,23 @@ impl Sources {
         &self.files[id.0 as usize]
     }
 
+    /// Lends a file's text out while its source is borrowed elsewhere (the loader
+    /// parses the ledger on one core while contact lists are added on the other); give
+    /// it back with [`Sources::put_text`] before positions are asked of the file.
+    pub fn take_text(&mut self, id: FileId) -> String {
+        self.files
+            .get_mut(id.0 as usize)
+            .map(|f| std::mem::take(&mut f.text))
+            .unwrap_or_default()
+    }
+
+    /// Gives back a text lent by [`Sources::take_text`].
+    pub fn put_text(&mut self, id: FileId, text: String) {
+        if let Some(f) = self.files.get_mut(id.0 as usize) {
+            f.text = text;
+        }
+    }
+
     /// Finds a file by its root-relative path.
     pub fn find(&self, path: &str) -> Option<FileId> {
         self.by_path.get(path).copied()

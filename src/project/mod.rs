@@ -194,6 +194,18 @@ fn append(sink: &mut Sink, from: Sink) {
     }
 }
 
+/// Adds parsed ledgers in path order, re-keying their X handles into the project's table.
+fn absorb_ledgers(project: &mut Project, ledgers: Vec<(Ledger, Handles, Sink)>, sink: &mut Sink) {
+    for (mut ledger, handles, s) in ledgers {
+        let map = project.handles.absorb(&handles);
+        for e in &mut ledger.events {
+            e.contact = contact::rekey(e.contact, &map);
+        }
+        append(sink, s);
+        project.ledgers.push(ledger);
+    }
+}
+
 /// Loads the project at `root` (which holds `camplint.toml`). File-level problems go to
 /// `sink`; only a broken `camplint.toml` or an unreadable root is an error.
 pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Project, LoadError> {
@@ -305,14 +317,13 @@ pub fn load_from(
         files,
         sources: &project.sources,
         catalogue,
-        timezone: project.config.timezone,
-        phones: &phones,
     };
     let loaded: Vec<per_file::Loaded> = jobs
         .par_iter()
         .map(|job| per_file::load_file(job, &shared))
         .collect();
     let mut disabled = BTreeMap::new();
+    let mut later = Vec::new();
     for (job, file) in jobs.into_iter().zip(loaded) {
         if let Some(source) = file.source {
             project.sources.add(source);
@@ -329,17 +340,73 @@ pub fn load_from(
             per_file::Parsed::Campaign(c) => project.campaigns.push(c),
             per_file::Parsed::Audience(a) => project.audiences.push(a),
             per_file::Parsed::Draft(d) => project.drafts.push(d),
-            per_file::Parsed::Ledger(mut ledger, handles) => {
-                let map = project.handles.absorb(&handles);
-                for e in &mut ledger.events {
-                    e.contact = contact::rekey(e.contact, &map);
-                }
-                project.ledgers.push(ledger);
-            }
+            per_file::Parsed::LedgerLater => later.push(job.id),
             per_file::Parsed::Nothing => {}
         }
     }
-    read_contact_lists(files, catalogue, &phones, &mut project, &mut disabled, sink);
+    // The ledger is usually the largest file and one thread parses it: do that while the
+    // contact lists are read. A list that is itself a ledger file (an odd setup) needs
+    // the ledger's text in place, so then the ledgers go first.
+    let ledger_named_as_list = project.audiences.iter().any(|a| {
+        let dir = fs::parent(&project.sources.get(a.file).path);
+        fs::join_relative(dir, a.contacts_path.get_ref())
+            .and_then(|rel| project.sources.find(&rel))
+            .is_some_and(|id| later.contains(&id))
+    });
+    let tz = project.config.timezone;
+    let parse_ledgers = |texts: &[(FileId, String)]| -> Vec<(Ledger, Handles, Sink)> {
+        texts
+            .par_iter()
+            .map(|(id, text)| {
+                let mut s = Sink::default();
+                let (l, h) = per_file::load_ledger(*id, text, tz, &phones, &mut s);
+                (l, h, s)
+            })
+            .collect()
+    };
+    let texts: Vec<(FileId, String)> = later
+        .iter()
+        .map(|&id| (id, project.sources.take_text(id)))
+        .collect();
+    if ledger_named_as_list {
+        let done = parse_ledgers(&texts);
+        for (id, text) in texts {
+            project.sources.put_text(id, text);
+        }
+        absorb_ledgers(&mut project, done, sink);
+        read_contact_lists(files, catalogue, &phones, &mut project, &mut disabled, sink);
+    } else {
+        // The lists intern their X handles into a table of their own; it is merged
+        // after the ledgers' below, so handle ids are those of a one-thread run, where
+        // the ledgers come first.
+        let before = std::mem::take(&mut project.handles);
+        let mut list_sink = Sink::default();
+        let (done, ()) = rayon::join(
+            || parse_ledgers(&texts),
+            || {
+                read_contact_lists(
+                    files,
+                    catalogue,
+                    &phones,
+                    &mut project,
+                    &mut disabled,
+                    &mut list_sink,
+                )
+            },
+        );
+        for (id, text) in texts {
+            project.sources.put_text(id, text);
+        }
+        let lists = std::mem::replace(&mut project.handles, before);
+        absorb_ledgers(&mut project, done, sink);
+        let map = project.handles.absorb(&lists);
+        for a in &mut project.audiences {
+            for c in &mut a.contacts {
+                c.key = c.key.map(|k| contact::rekey(k, &map));
+            }
+        }
+        append(sink, list_sink);
+    }
     project.disabled = disabled;
     link_senders(&mut project);
     Ok(project)

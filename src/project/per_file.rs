@@ -106,7 +106,10 @@ pub enum Parsed {
     /// A draft.
     Draft(Draft),
     /// A ledger, with the handles it interned on its own.
-    Ledger(Ledger, Handles),
+    /// A ledger, read but left to parse with [`load_ledger`] once every other file is
+    /// in, so its rows (the largest file of a project) are parsed while the contact
+    /// lists are.
+    LedgerLater,
     /// Nothing to keep (unreadable, broken TOML, or a kind found otherwise).
     Nothing,
 }
@@ -134,10 +137,19 @@ pub struct Shared<'a> {
     pub sources: &'a Sources,
     /// Codes `camplint-disable` may name.
     pub catalogue: &'a Catalogue,
-    /// The project's time zone, for ledger times.
-    pub timezone: Tz,
-    /// The phone memory every file shares.
-    pub phones: &'a PhoneReader,
+}
+
+/// Parses a ledger's text into its events and the X handles it names.
+pub fn load_ledger(
+    id: FileId,
+    text: &str,
+    timezone: Tz,
+    phones: &PhoneReader,
+    sink: &mut Sink,
+) -> (Ledger, Handles) {
+    let mut handles = Handles::default();
+    let l = ledger::load(id, text, timezone, phones, &mut handles, sink);
+    (l, handles)
 }
 
 /// Reads and parses one selected file.
@@ -180,11 +192,7 @@ pub fn load_file(job: &Job, shared: &Shared<'_>) -> Loaded {
             Parsed::Audience(audience::validate(stem(&job.rel), id, raw, s))
         }),
         FileKind::Draft => Parsed::Draft(draft::load(id, job.rel.clone(), text, s)),
-        FileKind::Ledger => {
-            let mut handles = Handles::default();
-            let l = ledger::load(id, text, shared.timezone, shared.phones, &mut handles, s);
-            Parsed::Ledger(l, handles)
-        }
+        FileKind::Ledger => Parsed::LedgerLater,
         FileKind::Config | FileKind::Contacts | FileKind::Media => Parsed::Nothing,
     };
     loaded.sink = sink;
