@@ -12,13 +12,14 @@
 //! 4. [`analysis`]: the send plan, consent coverage, renders, shared by all rules.
 //! 5. [`rules`]: the checks and the catalogue of every rule.
 //! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort.
-//! 7. The faces: [`output`] formats, [`cli`] commands.
+//! 7. The faces: [`output`] formats, [`cli`] commands, [`lsp`] the editors' server.
 
 pub mod analysis;
 pub mod base;
 pub mod cli;
 pub mod domain;
 pub mod engine;
+pub mod lsp;
 pub mod output;
 pub mod project;
 pub mod rules;

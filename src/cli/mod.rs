@@ -59,6 +59,8 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Run the language server on stdin/stdout, for editors (Neovim, Helix, Zed, VS Code).
+    Lsp,
     /// Write the JSON Schemas of camplint.toml, campaigns, audiences and front matter.
     Schema {
         /// Folder to write them into.
@@ -411,6 +413,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Consent(args) => consent(args),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp => ExitCode::from(u8::try_from(crate::lsp::run_stdio()).unwrap_or(1)),
         Command::Init { dir } => match crate::cli::init::write(&dir) {
             Ok(files) => {
                 let mut text: String = files.iter().map(|f| format!("created {f}\n")).collect();
