@@ -219,12 +219,14 @@ fn a_config_change_is_reread_and_a_broken_config_is_shown_then_recovered() {
     c.replace(&config, 2, &format!("{good}\n[project\n"));
     let broken = c.diagnostics(&url(&config), |p| has(p, "config/invalid"));
     assert_eq!(version(&broken), Some(2));
-    c.diagnostics(&draft, |p| codes(p).is_empty());
+    let other = url(&root.join("messages/wa/stop-no.md"));
+    c.diagnostics(&other, |p| codes(p).is_empty());
 
     // Repaired in the editor: the server kept running and everything is back.
     c.replace(&config, 3, &good);
     c.diagnostics(&url(&config), |p| codes(p).is_empty());
     c.diagnostics(&draft, |p| has(p, "phone/not-international"));
+    c.diagnostics(&other, |p| has(p, "optout/missing"));
     assert_eq!(c.shutdown(), 0);
 }
 
@@ -282,11 +284,17 @@ fn bad_input_never_stops_the_server() {
     c.diagnostics(&url(&draft), |p| has(p, "optout/missing"));
     std::fs::remove_file(&draft).expect("delete");
     c.disk_changed(&[(&draft, 3)]);
-    c.replace(&draft, 2, &format!("{text}\nPer non ricevere più messaggi rispondi STOP.\n"));
-    c.diagnostics(&url(&draft), |p| version(p) == Some(2) && !has(p, "optout/missing"));
-    // Closed, it is gone for good.
+    let stop = "Per non ricevere più messaggi rispondi STOP. Info: 333 1234567\n";
+    c.replace(&draft, 2, &format!("{text}\n{stop}"));
+    c.diagnostics(&url(&draft), |p| {
+        version(p) == Some(2) && !has(p, "optout/missing") && has(p, "phone/not-international")
+    });
+    // Closed, it is gone for good: its findings are cleared, its campaign misses it.
     c.notify("textDocument/didClose", json!({"textDocument": {"uri": url(&draft).as_str()}}));
     c.diagnostics(&url(&draft), |p| codes(p).is_empty());
+    c.diagnostics(&url(&root.join("campaigns/promo.toml")), |p| {
+        has(p, "ref/missing-message")
+    });
     assert_eq!(c.shutdown(), 0);
 }
 
