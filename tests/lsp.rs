@@ -104,7 +104,10 @@ fn a_quick_fix_removes_its_finding_and_fix_all_the_rest() {
         d["codeDescription"]["href"],
         "https://github.com/camplint/camplint/blob/main/README.md#rules"
     );
-    assert!(d["message"].as_str().unwrap_or("").contains("\nhelp: write it as +39 333 123 4567"));
+    assert!(d["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("\nhelp: write it as +39 333 123 4567"));
 
     let hover = c.request(
         "textDocument/hover",
@@ -128,7 +131,10 @@ fn a_quick_fix_removes_its_finding_and_fix_all_the_rest() {
     c.replace(&draft, 2, &fixed);
     let after = c.diagnostics(&uri, |p| version(p) == Some(2));
     assert!(find(&after, "333 1234567 has no").is_none());
-    assert!(find(&after, "0039 02 8765 4321").is_some(), "the others stay");
+    assert!(
+        find(&after, "0039 02 8765 4321").is_some(),
+        "the others stay"
+    );
 
     let all = c.request(
         "textDocument/codeAction",
@@ -138,7 +144,9 @@ fn a_quick_fix_removes_its_finding_and_fix_all_the_rest() {
     );
     let action = &all["result"][0];
     assert_eq!(action["kind"], "source.fixAll.camplint");
-    let edits = action["edit"]["documentChanges"][0]["edits"].as_array().expect("edits");
+    let edits = action["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .expect("edits");
     let fixed = apply_utf8(&fixed, edits);
     c.replace(&draft, 3, &fixed);
     let after = c.diagnostics(&uri, |p| version(p) == Some(3));
@@ -165,7 +173,8 @@ fn a_ledger_change_on_disk_updates_the_campaign_and_is_cleared_when_undone() {
     assert_eq!(watchers[0]["globPattern"], "**/*.{toml,md,csv}");
 
     let before = std::fs::read_to_string(&ledger).expect("ledger");
-    let withdrawn = format!("{before}+393471234567,whatsapp,marketing,withdrawn,2026-11-01,reply:STOP\n");
+    let withdrawn =
+        format!("{before}+393471234567,whatsapp,marketing,withdrawn,2026-11-01,reply:STOP\n");
     std::fs::write(&ledger, withdrawn).expect("write");
     c.disk_changed(&[(&ledger, 2)]);
     let p = c.diagnostics(&campaign, |p| has(p, "consent/withdrawn"));
@@ -209,8 +218,11 @@ fn a_config_change_is_reread_and_a_broken_config_is_shown_then_recovered() {
     c.diagnostics(&draft, |p| has(p, "phone/not-international"));
 
     let good = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(&config, format!("{good}\n[rules]\n\"phone/not-international\" = \"off\"\n"))
-        .expect("write");
+    std::fs::write(
+        &config,
+        format!("{good}\n[rules]\n\"phone/not-international\" = \"off\"\n"),
+    )
+    .expect("write");
     c.disk_changed(&[(&config, 2)]);
     c.diagnostics(&draft, |p| !has(p, "phone/not-international"));
 
@@ -245,8 +257,11 @@ fn two_workspace_folders_each_with_its_own_config() {
     // A setting of one project does not reach the other.
     let config = consent.join("camplint.toml");
     let good = std::fs::read_to_string(&config).expect("config");
-    std::fs::write(&config, format!("{good}\n[rules]\n\"consent/withdrawn\" = \"off\"\n"))
-        .expect("write");
+    std::fs::write(
+        &config,
+        format!("{good}\n[rules]\n\"consent/withdrawn\" = \"off\"\n"),
+    )
+    .expect("write");
     c.disk_changed(&[(&config, 2)]);
     c.diagnostics(&url(&consent.join("campaigns/attrezzi.toml")), |p| {
         codes(p).is_empty()
@@ -272,10 +287,16 @@ fn bad_input_never_stops_the_server() {
     c.notify("camplint/nothing", json!({"x": 1}));
     let bad_params = c.request("textDocument/hover", json!({"textDocument": 3}));
     assert_eq!(bad_params["error"]["code"], -32602);
-    c.notify("textDocument/didChange", json!({"textDocument": {"uri": "file:///nowhere.md", "version": 1}, "contentChanges": []}));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nowhere.md", "version": 1}, "contentChanges": []}),
+    );
     let logged = c.wait(|m| {
         m["method"] == "window/logMessage"
-            && m["params"]["message"].as_str().unwrap_or("").contains("not UTF-8")
+            && m["params"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("not UTF-8")
     });
     assert_eq!(logged["params"]["type"], 1);
 
@@ -290,7 +311,10 @@ fn bad_input_never_stops_the_server() {
         version(p) == Some(2) && !has(p, "optout/missing") && has(p, "phone/not-international")
     });
     // Closed, it is gone for good: its findings are cleared, its campaign misses it.
-    c.notify("textDocument/didClose", json!({"textDocument": {"uri": url(&draft).as_str()}}));
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": url(&draft).as_str()}}),
+    );
     c.diagnostics(&url(&draft), |p| codes(p).is_empty());
     c.diagnostics(&url(&root.join("campaigns/promo.toml")), |p| {
         has(p, "ref/missing-message")
@@ -318,5 +342,55 @@ fn the_binary_speaks_lsp_over_stdio() {
     assert_eq!(init["serverInfo"]["name"], "camplint");
     c.open(&draft, 1);
     c.diagnostics(&url(&draft), |p| has(p, "phone/not-international"));
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Keystroke latency on a big project: `CAMPLINT_LSP_BENCH=DIR cargo test --release --test
+/// lsp -- --ignored --nocapture` (DIR from `examples/gen_big`, see `scripts/bench.sh`).
+/// Times the first full check, then didChange → publishDiagnostics of one draft.
+#[test]
+#[ignore]
+fn keystroke_latency_on_a_big_project() {
+    let Some(root) = std::env::var_os("CAMPLINT_LSP_BENCH").map(std::path::PathBuf::from) else {
+        return;
+    };
+    let root = std::fs::canonicalize(root).expect("the project exists");
+    let first = std::fs::read_dir(root.join("messages"))
+        .expect("messages/")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .flat_map(|p| {
+            if p.is_dir() {
+                std::fs::read_dir(p)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .collect()
+            } else {
+                vec![p]
+            }
+        })
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .min()
+        .expect("a draft");
+    let mut c = Client::in_process();
+    let start = std::time::Instant::now();
+    c.initialize(&[&root], false);
+    let text = c.open(&first, 1);
+    c.diagnostics(&url(&first), |p| version(p) == Some(1));
+    println!("first full check: {:?}", start.elapsed());
+    let mut times = Vec::new();
+    for v in 2..=21 {
+        let t = std::time::Instant::now();
+        c.replace(&first, v, &format!("{text}\nChiama il 333 12345{v:02}\n"));
+        c.diagnostics(&url(&first), |p| version(p) == Some(i64::from(v)));
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "didChange → publish over 20 edits: min {:?}, median {:?}, max {:?}",
+        times[0], times[10], times[19]
+    );
     assert_eq!(c.shutdown(), 0);
 }

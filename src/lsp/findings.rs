@@ -5,9 +5,9 @@ use std::ops::Range;
 use std::path::Path;
 
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeDescription, DiagnosticRelatedInformation,
-    DiagnosticSeverity, Hover, HoverContents, Location, MarkupContent, MarkupKind,
-    NumberOrString, Position, TextEdit, Url,
+    CodeAction, CodeActionKind, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity,
+    Hover, HoverContents, Location, MarkupContent, MarkupKind, NumberOrString, Position, TextEdit,
+    Url,
 };
 
 use super::text::{position, Encoding};

@@ -2,26 +2,24 @@
 //! the results of full checks, until `exit`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{select, Receiver, Sender};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
-    ClientCapabilities, CodeActionParams, DidChangeTextDocumentParams,
-    DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, FileChangeType, HoverParams, LogMessageParams,
-    MessageType, PublishDiagnosticsParams, TextEdit, Url, WorkspaceEdit,
+    ClientCapabilities, CodeActionParams, HoverParams, LogMessageParams, MessageType,
+    PublishDiagnosticsParams, TextEdit, Url, WorkspaceEdit,
 };
 use serde_json::Value;
 
 use super::findings::{self, FileFindings};
-use super::text::{self, Encoding};
+use super::text::Encoding;
 use super::transport::Incoming;
 use super::workspace::{panic_text, spawn_worker, Done, Job, Workspace};
 use crate::project::fs::{Disk, Overlay};
-use crate::project::{LoadError, CONFIG_FILE};
+use crate::project::LoadError;
 
+mod documents;
 mod setup;
 
 /// More changed drafts than this in one go (a `git pull`) are left to one full check.
@@ -58,7 +56,14 @@ pub fn run(out: Sender<Message>, incoming: Receiver<Incoming>) -> i32 {
     };
     let (done_tx, done_rx) = crossbeam_channel::unbounded::<Done>();
     let Ok(jobs) = spawn_worker(done_tx) else {
-        let _ = out.send(Response::new_err(id, ErrorCode::InternalError as i32, "cannot start a thread".into()).into());
+        let _ = out.send(
+            Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                "cannot start a thread".into(),
+            )
+            .into(),
+        );
         return 1;
     };
     let enc = Encoding::negotiate(&params.capabilities);
@@ -97,7 +102,9 @@ impl Server {
                 .filter(|w| !w.running)
                 .filter_map(|w| w.due)
                 .min()
-                .map_or(Duration::from_secs(3600), |d| d.saturating_duration_since(now));
+                .map_or(Duration::from_secs(3600), |d| {
+                    d.saturating_duration_since(now)
+                });
             select! {
                 recv(incoming) -> m => {
                     let Ok(first) = m else { return 1 };
@@ -148,7 +155,10 @@ impl Server {
             }
             Incoming::Message(Message::Response(r)) => {
                 if let Err(e) = r.response_result {
-                    self.log(MessageType::WARNING, format!("camplint: the editor refused a request: {}", e.message));
+                    self.log(
+                        MessageType::WARNING,
+                        format!("camplint: the editor refused a request: {}", e.message),
+                    );
                 }
                 None
             }
@@ -158,7 +168,11 @@ impl Server {
 
     fn on_request(&mut self, r: Request) {
         if self.shutdown {
-            self.send(Response::new_err(r.id, ErrorCode::InvalidRequest as i32, "the server is shutting down".into()));
+            self.send(Response::new_err(
+                r.id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            ));
             return;
         }
         self.flush();
@@ -178,18 +192,19 @@ impl Server {
             "textDocument/codeAction" => params::<CodeActionParams>(r.params).map(|p| {
                 let uri = p.text_document.uri;
                 let actions = match self.current(&uri) {
-                    Some(f) => findings::actions(
-                        f,
-                        &uri,
-                        &p.range,
-                        p.context.only.as_deref(),
-                        &|fixes| self.edit(fixes),
-                    ),
+                    Some(f) => {
+                        findings::actions(f, &uri, &p.range, p.context.only.as_deref(), &|fixes| {
+                            self.edit(fixes)
+                        })
+                    }
                     None => Vec::new(),
                 };
                 serde_json::to_value(actions).unwrap_or(Value::Null)
             }),
-            other => Err((ErrorCode::MethodNotFound, format!("camplint does not answer {other}"))),
+            other => Err((
+                ErrorCode::MethodNotFound,
+                format!("camplint does not answer {other}"),
+            )),
         };
         match answer {
             Ok(v) => self.send(Response::new_ok(id, v)),
@@ -215,7 +230,10 @@ impl Server {
             _ => Ok(()),
         };
         if let Err((_, why)) = outcome {
-            self.log(MessageType::ERROR, format!("camplint: ignored {method}: {why}"));
+            self.log(
+                MessageType::ERROR,
+                format!("camplint: ignored {method}: {why}"),
+            );
         }
         None
     }
@@ -235,7 +253,11 @@ impl Server {
     fn edit(&self, fixes: Vec<(Url, TextEdit)>) -> WorkspaceEdit {
         let mut by_file: BTreeMap<String, (Url, Vec<TextEdit>)> = BTreeMap::new();
         for (url, e) in fixes {
-            by_file.entry(url.to_string()).or_insert_with(|| (url, Vec::new())).1.push(e);
+            by_file
+                .entry(url.to_string())
+                .or_insert_with(|| (url, Vec::new()))
+                .1
+                .push(e);
         }
         let versioned = self
             .caps
@@ -277,162 +299,13 @@ impl Server {
             .map(|(id, rel, _)| (id, rel))
     }
 
-    /// Starts following the project around `path` (a folder or a file), if it has one.
-    fn open_project(&mut self, path: &Path) -> Option<usize> {
-        let dir = if path.is_dir() { path } else { path.parent()? };
-        let root = crate::project::find_root(dir).ok()?;
-        if let Some((&id, _)) = self.spaces.iter().find(|(_, w)| w.root == root) {
-            return Some(id);
-        }
-        // URIs are built on the folder as the client names it, which may go through links.
-        let depth = std::fs::canonicalize(dir)
-            .ok()?
-            .strip_prefix(&root)
-            .ok()?
-            .components()
-            .count();
-        let folder = dir.ancestors().nth(depth)?.to_path_buf();
-        let id = self.next_space;
-        self.next_space += 1;
-        let mut w = Workspace::new(folder, root);
-        w.touch_now();
-        self.spaces.insert(id, w);
-        Some(id)
-    }
-
-    fn locate_or_open(&mut self, uri: &Url) -> Option<(usize, String)> {
-        if let Some(found) = self.locate(uri) {
-            return Some(found);
-        }
-        self.open_project(&uri.to_file_path().ok()?)?;
-        self.locate(uri)
-    }
-
-    fn on_open(&mut self, p: DidOpenTextDocumentParams) {
-        let doc = p.text_document;
-        self.docs.insert(
-            doc.uri.clone(),
-            Doc {
-                text: doc.text.clone(),
-                version: doc.version,
-            },
-        );
-        let Some((space, rel)) = self.locate_or_open(&doc.uri) else {
-            return;
-        };
-        let Some(w) = self.spaces.get_mut(&space) else {
-            return;
-        };
-        let unchanged = !w.overlay.contains_key(&rel)
-            && w.report.as_ref().is_some_and(|r| {
-                r.project
-                    .sources
-                    .find(&rel)
-                    .is_some_and(|id| r.project.text(id) == doc.text)
-            });
-        w.overlay.insert(rel.clone(), doc.text);
-        w.versions.insert(rel.clone(), doc.version);
-        if unchanged {
-            // The findings already shown are about this very text: tie them to the version.
-            if let Some(shown) = w.shown.get_mut(&rel) {
-                shown.version = Some(doc.version);
-                let shown = shown.clone();
-                self.publish(&doc.uri, &shown);
-            }
-        } else {
-            self.changed(space, rel);
-        }
-    }
-
-    fn on_change(&mut self, p: DidChangeTextDocumentParams) {
-        let uri = p.text_document.uri;
-        let Some(doc) = self.docs.get_mut(&uri) else {
-            self.log(MessageType::WARNING, format!("camplint: a change to {uri}, which is not open, was ignored"));
-            return;
-        };
-        for change in p.content_changes {
-            text::apply(&mut doc.text, change, self.enc);
-        }
-        doc.version = p.text_document.version;
-        let (text, version) = (doc.text.clone(), doc.version);
-        let Some((space, rel)) = self.locate(&uri) else {
-            return;
-        };
-        if let Some(w) = self.spaces.get_mut(&space) {
-            w.overlay.insert(rel.clone(), text);
-            w.versions.insert(rel.clone(), version);
-        }
-        self.changed(space, rel);
-    }
-
-    fn on_close(&mut self, p: DidCloseTextDocumentParams) {
-        let uri = p.text_document.uri;
-        self.docs.remove(&uri);
-        match self.locate(&uri) {
-            Some((space, rel)) => {
-                if let Some(w) = self.spaces.get_mut(&space) {
-                    w.overlay.remove(&rel);
-                    w.versions.remove(&rel);
-                }
-                // From now on the file is what is on disk (or gone, if never saved).
-                self.changed(space, rel);
-            }
-            None => self.publish(&uri, &FileFindings::default()),
-        }
-    }
-
-    fn on_watched(&mut self, p: DidChangeWatchedFilesParams) {
-        for change in p.changes {
-            let found = if change.uri.path().ends_with(CONFIG_FILE) {
-                self.locate_or_open(&change.uri)
-            } else {
-                self.locate(&change.uri)
-            };
-            let Some((space, rel)) = found else { continue };
-            let Some(w) = self.spaces.get_mut(&space) else { continue };
-            // An open document is what the editor shows; the disk does not override it.
-            if w.overlay.contains_key(&rel) || !w.is_relevant(&rel) {
-                continue;
-            }
-            if change.typ == FileChangeType::CHANGED {
-                self.changed(space, rel);
-            } else {
-                w.touch();
-            }
-        }
-    }
-
-    fn on_folders(&mut self, p: DidChangeWorkspaceFoldersParams) {
-        for gone in p.event.removed {
-            let Ok(path) = gone.uri.to_file_path() else { continue };
-            let ids: Vec<usize> = self
-                .spaces
-                .iter()
-                .filter(|(_, w)| w.folder == path)
-                .map(|(&id, _)| id)
-                .collect();
-            for id in ids {
-                if let Some(w) = self.spaces.remove(&id) {
-                    for rel in w.shown.keys() {
-                        if let Some(uri) = w.url(rel) {
-                            self.publish(&uri, &FileFindings::default());
-                        }
-                    }
-                }
-            }
-        }
-        for added in p.event.added {
-            if let Ok(path) = added.uri.to_file_path() {
-                self.open_project(&path);
-            }
-        }
-    }
-
     /// Records that `rel` changed: a draft is re-checked on its own, anything else waits
     /// for a full check.
     fn changed(&mut self, space: usize, rel: String) {
         self.seq += 1;
-        let Some(w) = self.spaces.get_mut(&space) else { return };
+        let Some(w) = self.spaces.get_mut(&space) else {
+            return;
+        };
         if w.is_quick_draft(&rel) {
             w.fresh.insert(rel.clone(), self.seq);
             self.dirty.insert((space, rel));
@@ -449,7 +322,9 @@ impl Server {
             *per_space.entry(*space).or_default() += 1;
         }
         for (space, rel) in dirty {
-            let Some(w) = self.spaces.get_mut(&space) else { continue };
+            let Some(w) = self.spaces.get_mut(&space) else {
+                continue;
+            };
             if per_space.get(&space).is_some_and(|&n| n > MAX_QUICK) || !w.is_quick_draft(&rel) {
                 w.touch();
                 continue;
@@ -486,7 +361,10 @@ impl Server {
                 Ok(Err(_)) => w.touch(),
                 Err(panic) => {
                     let text = panic_text(panic.as_ref());
-                    self.log(MessageType::ERROR, format!("camplint failed checking {rel}: {text}"));
+                    self.log(
+                        MessageType::ERROR,
+                        format!("camplint failed checking {rel}: {text}"),
+                    );
                 }
             }
         }
@@ -507,7 +385,9 @@ impl Server {
     fn on_done(&mut self, done: Done) {
         let job = done.job;
         let enc = self.enc;
-        let Some(w) = self.spaces.get_mut(&job.space) else { return };
+        let Some(w) = self.spaces.get_mut(&job.space) else {
+            return;
+        };
         w.running = false;
         if job.generation != w.generation {
             return;
@@ -515,11 +395,19 @@ impl Server {
         let mut next = match done.result {
             Err(panic) => {
                 let root = w.root.display().to_string();
-                self.log(MessageType::ERROR, format!("camplint failed checking {root}: {panic}"));
+                self.log(
+                    MessageType::ERROR,
+                    format!("camplint failed checking {root}: {panic}"),
+                );
                 return;
             }
             Ok(Ok(report)) => {
-                let next = w.group(&report.diagnostics, &report.project.sources, &job.versions, enc);
+                let next = w.group(
+                    &report.diagnostics,
+                    &report.project.sources,
+                    &job.versions,
+                    enc,
+                );
                 w.report = Some(report);
                 next
             }
@@ -530,11 +418,16 @@ impl Server {
             Ok(Err(e)) => {
                 w.report = None;
                 let root = w.root.display().to_string();
-                self.log(MessageType::WARNING, format!("camplint cannot check {root}: {e}"));
+                self.log(
+                    MessageType::WARNING,
+                    format!("camplint cannot check {root}: {e}"),
+                );
                 BTreeMap::new()
             }
         };
-        let Some(w) = self.spaces.get_mut(&job.space) else { return };
+        let Some(w) = self.spaces.get_mut(&job.space) else {
+            return;
+        };
         // Drafts edited after the check started keep their newer findings, and are
         // re-checked against the new project right after.
         let later: Vec<String> = w
@@ -551,7 +444,9 @@ impl Server {
             };
             self.dirty.insert((job.space, rel));
         }
-        let Some(w) = self.spaces.get_mut(&job.space) else { return };
+        let Some(w) = self.spaces.get_mut(&job.space) else {
+            return;
+        };
         let old = std::mem::take(&mut w.shown);
         let mut sends = Vec::new();
         for (rel, before) in &old {
@@ -604,7 +499,11 @@ impl Server {
         }
         self.next_request += 1;
         let id = RequestId::from(format!("camplint-{}", self.next_request));
-        self.send(Request::new(id, "client/registerCapability".into(), setup::watchers()));
+        self.send(Request::new(
+            id,
+            "client/registerCapability".into(),
+            setup::watchers(),
+        ));
     }
 }
 

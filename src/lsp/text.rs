@@ -3,7 +3,9 @@
 //! an emoji is 4 bytes, 2 UTF-16 units and 1 character, an `è` 2 bytes and 1 unit, and a
 //! combining accent is a unit of its own in both.
 
-use lsp_types::{ClientCapabilities, Position, PositionEncodingKind, TextDocumentContentChangeEvent};
+use lsp_types::{
+    ClientCapabilities, Position, PositionEncodingKind, TextDocumentContentChangeEvent,
+};
 
 use crate::base::source::SourceFile;
 
@@ -127,12 +129,18 @@ mod tests {
         // Half of the surrogate pair lands on the emoji's start.
         assert_eq!(offset(text, Position::new(0, 1), Encoding::Utf16), 0);
         assert_eq!(offset(text, Position::new(0, 99), Encoding::Utf16), 5);
-        assert_eq!(offset(text, Position::new(7, 0), Encoding::Utf16), text.len());
+        assert_eq!(
+            offset(text, Position::new(7, 0), Encoding::Utf16),
+            text.len()
+        );
         let mut t = text.to_string();
         apply(
             &mut t,
             TextDocumentContentChangeEvent {
-                range: Some(lsp_types::Range::new(Position::new(0, 2), Position::new(1, 0))),
+                range: Some(lsp_types::Range::new(
+                    Position::new(0, 2),
+                    Position::new(1, 0),
+                )),
                 range_length: None,
                 text: "-".into(),
             },

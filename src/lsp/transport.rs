@@ -48,7 +48,8 @@ pub fn spawn(
                 },
                 Ok(Some(Err(why))) => Incoming::Malformed(why),
             };
-            let exit = matches!(&item, Incoming::Message(Message::Notification(n)) if n.method == "exit");
+            let exit =
+                matches!(&item, Incoming::Message(Message::Notification(n)) if n.method == "exit");
             if in_tx.send(item).is_err() || exit {
                 break;
             }
@@ -135,7 +136,10 @@ mod tests {
         let mut r = std::io::Cursor::new(input);
         assert!(matches!(read_frame(&mut r), Ok(Some(Err(_)))));
         assert!(matches!(read_frame(&mut r), Ok(Some(Err(_)))));
-        assert_eq!(read_frame(&mut r).ok().flatten(), Some(Ok(good.to_string())));
+        assert_eq!(
+            read_frame(&mut r).ok().flatten(),
+            Some(Ok(good.to_string()))
+        );
         assert!(matches!(read_frame(&mut r), Ok(None)));
     }
 }

@@ -238,7 +238,10 @@ impl Client {
             .iter()
             .map(|(p, t)| json!({"uri": url(p).as_str(), "type": t}))
             .collect();
-        self.notify("workspace/didChangeWatchedFiles", json!({"changes": changes}));
+        self.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": changes}),
+        );
     }
 }
 
@@ -252,7 +255,9 @@ pub fn copy_fixture(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join(name);
     copy(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(name),
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(name),
         &root,
     );
     let root = std::fs::canonicalize(root).expect("exists");

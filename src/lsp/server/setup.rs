@@ -77,16 +77,14 @@ pub fn result(enc: Encoding) -> InitializeResult {
                 },
             )),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
-            code_action_provider: Some(CodeActionProviderCapability::Options(
-                CodeActionOptions {
-                    code_action_kinds: Some(vec![
-                        CodeActionKind::QUICKFIX,
-                        CodeActionKind::new(FIX_ALL),
-                    ]),
-                    resolve_provider: Some(false),
-                    ..CodeActionOptions::default()
-                },
-            )),
+            code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+                code_action_kinds: Some(vec![
+                    CodeActionKind::QUICKFIX,
+                    CodeActionKind::new(FIX_ALL),
+                ]),
+                resolve_provider: Some(false),
+                ..CodeActionOptions::default()
+            })),
             workspace: Some(WorkspaceServerCapabilities {
                 workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                     supported: Some(true),
