@@ -355,24 +355,12 @@ fn keystroke_latency_on_a_big_project() {
         return;
     };
     let root = std::fs::canonicalize(root).expect("the project exists");
-    let first = std::fs::read_dir(root.join("messages"))
-        .expect("messages/")
+    let first = walkdir::WalkDir::new(root.join("messages"))
+        .sort_by_file_name()
+        .into_iter()
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .flat_map(|p| {
-            if p.is_dir() {
-                std::fs::read_dir(p)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .collect()
-            } else {
-                vec![p]
-            }
-        })
-        .filter(|p| p.extension().is_some_and(|e| e == "md"))
-        .min()
+        .map(|e| e.into_path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
         .expect("a draft");
     let mut c = Client::in_process();
     let start = std::time::Instant::now();

@@ -50,7 +50,11 @@ struct Server {
 }
 
 /// Runs the session; returns the exit code.
-pub fn run(out: Sender<Message>, incoming: Receiver<Incoming>) -> i32 {
+pub fn run(
+    out: Sender<Message>,
+    incoming: Receiver<Incoming>,
+    root: Option<std::path::PathBuf>,
+) -> i32 {
     let Some((id, params)) = setup::handshake(&out, &incoming) else {
         return 1;
     };
@@ -81,7 +85,21 @@ pub fn run(out: Sender<Message>, incoming: Receiver<Incoming>) -> i32 {
         next_request: 0,
         shutdown: false,
     };
-    for folder in setup::folders(&params) {
+    let mut folders = setup::folders(&params);
+    // As every command: `--root`, else the project around the current folder when the
+    // editor names no folder.
+    if let Some(root) = root {
+        if !root.join(crate::project::CONFIG_FILE).is_file() {
+            server.log(
+                MessageType::ERROR,
+                format!("camplint: --root {} has no camplint.toml", root.display()),
+            );
+        }
+        folders.insert(0, root);
+    } else if folders.is_empty() {
+        folders.extend(std::env::current_dir().ok());
+    }
+    for folder in folders {
         if server.open_project(&folder).is_none() {
             server.log(
                 MessageType::INFO,
@@ -108,14 +126,14 @@ impl Server {
             select! {
                 recv(incoming) -> m => {
                     let Ok(first) = m else { return 1 };
-                    if let Some(code) = self.on_incoming(first) {
+                    if let Some(code) = self.guarded(first) {
                         return code;
                     }
                     // Whatever else already arrived is applied before re-checking: a burst
                     // of keystrokes costs one check of the last text.
                     for _ in 0..256 {
                         let Ok(next) = incoming.try_recv() else { break };
-                        if let Some(code) = self.on_incoming(next) {
+                        if let Some(code) = self.guarded(next) {
                             return code;
                         }
                     }
@@ -141,6 +159,20 @@ impl Server {
             "window/logMessage".into(),
             LogMessageParams { typ, message },
         ));
+    }
+
+    /// Handles one message; a bug met while handling it is logged, and the session goes on.
+    fn guarded(&mut self, item: Incoming) -> Option<i32> {
+        let outcome =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.on_incoming(item)));
+        outcome.unwrap_or_else(|panic| {
+            let text = panic_text(panic.as_ref());
+            self.log(
+                MessageType::ERROR,
+                format!("camplint: internal error: {text}"),
+            );
+            None
+        })
     }
 
     fn on_incoming(&mut self, item: Incoming) -> Option<i32> {
