@@ -61,13 +61,17 @@ impl Server {
         let Some(w) = self.spaces.get_mut(&space) else {
             return;
         };
-        let unchanged = !w.overlay.contains_key(&rel)
-            && w.report.as_ref().is_some_and(|r| {
-                r.project
-                    .sources
-                    .find(&rel)
-                    .is_some_and(|id| r.project.text(id) == doc.text)
-            });
+        let checked_text = match &w.report {
+            Some(r) => r
+                .project
+                .sources
+                .find(&rel)
+                .is_some_and(|id| r.project.text(id) == doc.text),
+            // No check has finished yet: the one under way reads the disk, so a buffer
+            // equal to the disk changes nothing it computes (and need not restart it).
+            None => crate::project::fs::read_text(&w.root, &rel).is_ok_and(|t| t == doc.text),
+        };
+        let unchanged = !w.overlay.contains_key(&rel) && checked_text;
         w.overlay.insert(rel.clone(), doc.text);
         w.versions.insert(rel.clone(), doc.version);
         if unchanged {
