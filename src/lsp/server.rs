@@ -460,6 +460,15 @@ impl Server {
         let Some(w) = self.spaces.get_mut(&job.space) else {
             return;
         };
+        // Documents opened during the check, equal to what it read (anything else would
+        // have restarted it or be re-checked below): their findings are of that version.
+        for (rel, v) in &w.versions {
+            if !job.versions.contains_key(rel) {
+                if let Some(f) = next.get_mut(rel) {
+                    f.version = Some(*v);
+                }
+            }
+        }
         // Drafts edited after the check started keep their newer findings, and are
         // re-checked against the new project right after.
         let later: Vec<String> = w
