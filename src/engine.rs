@@ -132,6 +132,110 @@ pub fn check(
     })
 }
 
+/// One draft re-checked on its own, as an editor needs it while the draft is typed.
+#[derive(Debug)]
+pub struct DraftReport {
+    /// The small project loaded for it: `camplint.toml`, the draft, the campaigns that
+    /// send it. Spans and file ids of `diagnostics` refer to its sources.
+    pub project: Project,
+    /// The draft's findings, as a full check of the same files would give them, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Re-checks the draft at `path` as `files` holds it now, against `base`, the project of
+/// an earlier full run. Only `camplint.toml`, the draft and the campaigns that send it are
+/// loaded (with the campaign files `base` could not parse, which keep
+/// `ref/unused-message` quiet as in a full run), and only [`rules::DRAFT_CHECKS`] run:
+/// no contact list or ledger is read, so it takes milliseconds on any project. Findings
+/// on other files are left out; a draft's text cannot change them.
+pub fn check_draft(
+    files: &dyn FileSource,
+    base: &Project,
+    path: &str,
+    now: DateTime<Utc>,
+) -> Result<DraftReport, LoadError> {
+    let mut wanted = vec![project::CONFIG_FILE.to_string(), path.to_string()];
+    if let Some(draft) = base.draft(path) {
+        wanted.extend(draft.sent_by.iter().filter_map(|&ci| {
+            let c = base.campaigns.get(ci)?;
+            Some(base.sources.get(c.file).path.clone())
+        }));
+    }
+    let campaign_files = || {
+        base.sources
+            .iter()
+            .filter(|(_, f)| f.kind == crate::base::source::FileKind::Campaign)
+    };
+    if campaign_files().count() != base.campaigns.len() {
+        wanted.extend(
+            campaign_files()
+                .filter(|(id, _)| !base.campaigns.iter().any(|c| c.file == *id))
+                .map(|(_, f)| f.path.clone()),
+        );
+    }
+    wanted.sort();
+    wanted.dedup();
+    let only = Only {
+        under: files,
+        files: wanted,
+    };
+    let mut sink = Sink::default();
+    let project = project::load_from(&only, &rules::CATALOGUE, &mut sink)?;
+    let plan = crate::analysis::plan::Plan::default();
+    let coverage = crate::analysis::consent::Coverage::default();
+    let renders = crate::analysis::renders::Renders::new(&project);
+    let cx = Context {
+        project: &project,
+        plan: &plan,
+        renders: &renders,
+        coverage: &coverage,
+        now,
+    };
+    for check in rules::DRAFT_CHECKS {
+        check(&cx, &mut sink);
+    }
+    let file = project.sources.find(path);
+    let mine: Vec<Diagnostic> = sink
+        .into_vec()
+        .into_iter()
+        .filter(|d| Some(d.file) == file)
+        .collect();
+    let mut diagnostics = finalize(&project, mine, None);
+    sort(&project, &mut diagnostics);
+    Ok(DraftReport {
+        project,
+        diagnostics,
+    })
+}
+
+/// A source that lists only some files of another (a draft and what it needs).
+struct Only<'a> {
+    under: &'a dyn FileSource,
+    /// Root-relative paths, sorted.
+    files: Vec<String>,
+}
+
+impl FileSource for Only<'_> {
+    fn root(&self) -> &Path {
+        self.under.root()
+    }
+
+    fn list(&self) -> project::fs::Listing {
+        project::fs::Listing {
+            files: self.files.clone(),
+            ..Default::default()
+        }
+    }
+
+    fn inspect(&self, rel: &str) -> Result<u64, project::fs::ReadProblem> {
+        self.under.inspect(rel)
+    }
+
+    fn read_text(&self, rel: &str) -> Result<String, project::fs::ReadProblem> {
+        self.under.read_text(rel)
+    }
+}
+
 /// The root-relative forms of the PATH arguments; `None` means everything.
 pub fn selection(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, LoadError> {
     if paths.is_empty() {

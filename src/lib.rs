@@ -14,7 +14,7 @@
 //! 6. [`engine`]: one check run: load, analyse, check, apply severities, sort; beside it,
 //!    [`change`]: the same check on two commits, matched, for `check --base`, and
 //!    [`autofix`]: a `--fix` or `--diff` run over it.
-//! 7. The faces: [`output`] formats, [`cli`] commands.
+//! 7. The faces: [`output`] formats, [`cli`] commands, [`lsp`] the editors' server.
 
 pub mod analysis;
 pub mod autofix;
@@ -23,6 +23,7 @@ pub mod change;
 pub mod cli;
 pub mod domain;
 pub mod engine;
+pub mod lsp;
 pub mod output;
 pub mod project;
 pub mod rules;

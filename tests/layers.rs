@@ -19,6 +19,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("autofix", 5),
     ("output", 6),
     ("cli", 7),
+    ("lsp", 7),
 ];
 
 /// "About 600 lines" with a little slack, so a file is split along a seam instead of

@@ -61,6 +61,13 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Run the language server on stdin/stdout, for editors (Neovim, Helix, Zed, VS Code).
+    Lsp {
+        /// The project root (the folder with camplint.toml); otherwise the editor's
+        /// workspace folders, or the folders around the files it opens.
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Write the JSON Schemas of camplint.toml, campaigns, audiences and front matter.
     Schema {
         /// Folder to write them into.
@@ -575,6 +582,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Consent(args) => consent(args),
         Command::Rules => rules(),
         Command::Explain { rule } => explain(&rule),
+        Command::Lsp { root } => {
+            ExitCode::from(u8::try_from(crate::lsp::run_stdio(root)).unwrap_or(1))
+        }
         Command::Init { dir } => match crate::cli::init::write(&dir) {
             Ok(files) => {
                 let mut text: String = files.iter().map(|f| format!("created {f}\n")).collect();

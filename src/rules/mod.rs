@@ -92,6 +92,31 @@ pub static CHECKS: &[Check] = &[
     privacy::check,
 ];
 
+/// The checks whose findings on a draft depend only on that draft, `camplint.toml` and
+/// the campaigns that send it (every finding they make is on the draft); an editor
+/// re-runs only these while a draft is typed ([`crate::engine::check_draft`]).
+pub static DRAFT_CHECKS: &[Check] = &[
+    refs::check,
+    offer::check,
+    optout::check,
+    phone_text::check,
+    length::check,
+    media::check,
+    link::check,
+    privacy::check,
+];
+
+/// A rule's `camplint explain` text: heading, default severity, summary, documentation.
+pub fn explain(rule: &Rule) -> String {
+    format!(
+        "# {}\n\nDefault severity: {}. {}.\n\n{}\n",
+        rule.code,
+        rule.default_severity.as_str(),
+        rule.summary,
+        rule.docs()
+    )
+}
+
 /// [`RULES`] as the value the loader validates codes against.
 pub const CATALOGUE: Catalogue = Catalogue(RULES);
 

@@ -1,0 +1,231 @@
+//! camplint's findings as the editor shows them: diagnostics with the rule's docs link,
+//! the help and the related places; quick fixes; the rule's `explain` text on hover.
+
+use std::ops::Range;
+use std::path::Path;
+
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity,
+    Hover, HoverContents, Location, MarkupContent, MarkupKind, NumberOrString, Position, TextEdit,
+    Url,
+};
+
+use super::text::{position, Encoding};
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::rule::Rule;
+use crate::base::source::{FileId, Sources};
+
+/// Where the rules are documented. The repository's README has the rule table under
+/// `#rules`; the full text of each rule is what hover shows (`camplint explain`).
+pub const RULES_DOCS: &str = "https://github.com/camplint/camplint/blob/main/README.md#rules";
+
+/// The kind of the action that applies every fix of a file.
+pub const FIX_ALL: &str = "source.fixAll.camplint";
+
+/// One finding as published, with its fix in the client's coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// What the client shows.
+    pub diagnostic: lsp_types::Diagnostic,
+    /// The file to edit and the edit, when the finding has a fix.
+    pub fix: Option<(Url, TextEdit)>,
+    /// The rule, for hover.
+    pub rule: &'static Rule,
+}
+
+/// The findings of one file as last published, with the document version they belong to.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FileFindings {
+    /// The version of the open document they were computed on; `None` for the disk.
+    pub version: Option<i32>,
+    /// Sorted as `check` sorts them.
+    pub items: Vec<Finding>,
+}
+
+/// Turns a file of a project and a byte range into a client range.
+fn range(sources: &Sources, file: FileId, span: &Range<usize>, enc: Encoding) -> lsp_types::Range {
+    let f = sources.get(file);
+    lsp_types::Range::new(position(f, span.start, enc), position(f, span.end, enc))
+}
+
+/// Converts one finding; `uri` names a root-relative path as the client knows it.
+pub fn convert(
+    d: &Diagnostic,
+    sources: &Sources,
+    enc: Encoding,
+    uri: &dyn Fn(&str) -> Option<Url>,
+) -> Finding {
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .related
+        .iter()
+        .filter_map(|r| {
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(
+                    uri(&sources.get(r.file).path)?,
+                    range(sources, r.file, &r.span, enc),
+                ),
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    let fix = d.fix.as_ref().and_then(|f| {
+        Some((
+            uri(&sources.get(f.file).path)?,
+            TextEdit::new(range(sources, f.file, &f.span, enc), f.replacement.clone()),
+        ))
+    });
+    let message = if d.help.is_empty() {
+        d.message.clone()
+    } else {
+        format!("{}\nhelp: {}", d.message, d.help)
+    };
+    Finding {
+        diagnostic: lsp_types::Diagnostic {
+            range: range(sources, d.file, &d.span, enc),
+            severity: Some(match d.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                Severity::Warning => DiagnosticSeverity::WARNING,
+                Severity::Info => DiagnosticSeverity::INFORMATION,
+            }),
+            code: Some(NumberOrString::String(d.rule.code.to_string())),
+            code_description: Url::parse(RULES_DOCS)
+                .ok()
+                .map(|href| CodeDescription { href }),
+            source: Some("camplint".to_string()),
+            message,
+            related_information: (!related.is_empty()).then_some(related),
+            tags: None,
+            data: None,
+        },
+        fix,
+        rule: d.rule,
+    }
+}
+
+/// The URL of a root-relative path under a folder.
+pub fn file_url(folder: &Path, rel: &str) -> Option<Url> {
+    Url::from_file_path(crate::project::fs::absolute(folder, rel)).ok()
+}
+
+/// Whether `pos` is inside `r` (ends included: the cursor just after a word is on it).
+fn contains(r: &lsp_types::Range, pos: Position) -> bool {
+    (r.start.line, r.start.character) <= (pos.line, pos.character)
+        && (pos.line, pos.character) <= (r.end.line, r.end.character)
+}
+
+/// Whether two ranges share a position.
+fn overlaps(a: &lsp_types::Range, b: &lsp_types::Range) -> bool {
+    (a.start.line, a.start.character) <= (b.end.line, b.end.character)
+        && (b.start.line, b.start.character) <= (a.end.line, a.end.character)
+}
+
+/// The `explain` text of every rule with a finding under the cursor.
+pub fn hover(file: &FileFindings, pos: Position) -> Option<Hover> {
+    let under: Vec<&Finding> = file
+        .items
+        .iter()
+        .filter(|f| contains(&f.diagnostic.range, pos))
+        .collect();
+    let first = under.first()?;
+    let mut codes: Vec<&'static Rule> = under.iter().map(|f| f.rule).collect();
+    codes.dedup_by_key(|r| r.code);
+    let text = codes
+        .iter()
+        .map(|r| crate::rules::explain(r))
+        .collect::<Vec<_>>()
+        .join("\n---\n\n");
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: text,
+        }),
+        range: Some(first.diagnostic.range),
+    })
+}
+
+/// Builds the edit of a code action (versioned when the client supports it).
+pub type EditBuilder<'a> = &'a dyn Fn(Vec<(Url, TextEdit)>) -> lsp_types::WorkspaceEdit;
+
+/// The quick fixes of findings in `range`, and the fix-all action of the file, filtered
+/// by the kinds the client asked for.
+pub fn actions(
+    file: &FileFindings,
+    uri: &Url,
+    range: &lsp_types::Range,
+    only: Option<&[CodeActionKind]>,
+    edit: EditBuilder<'_>,
+) -> Vec<CodeAction> {
+    let wants = |kind: &str| {
+        only.is_none_or(|kinds| {
+            kinds.iter().any(|k| {
+                kind == k.as_str()
+                    || kind
+                        .strip_prefix(k.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
+        })
+    };
+    let mut out = Vec::new();
+    if wants(CodeActionKind::QUICKFIX.as_str()) {
+        for f in &file.items {
+            let Some(fix) = &f.fix else { continue };
+            if !overlaps(&f.diagnostic.range, range) {
+                continue;
+            }
+            out.push(CodeAction {
+                title: title(f.rule.code, &fix.1.new_text),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![f.diagnostic.clone()]),
+                edit: Some(edit(vec![fix.clone()])),
+                is_preferred: Some(true),
+                ..CodeAction::default()
+            });
+        }
+    }
+    if wants(FIX_ALL) {
+        let fixes = non_overlapping(file, uri);
+        if !fixes.is_empty() {
+            out.push(CodeAction {
+                title: format!("camplint: apply all {} fixes in this file", fixes.len()),
+                kind: Some(CodeActionKind::new(FIX_ALL)),
+                edit: Some(edit(fixes)),
+                ..CodeAction::default()
+            });
+        }
+    }
+    out
+}
+
+fn title(code: &str, replacement: &str) -> String {
+    let shown: String = replacement.chars().take(40).collect();
+    if replacement.is_empty() {
+        format!("camplint: delete this ({code})")
+    } else if shown.len() < replacement.len() {
+        format!("camplint: replace with \"{shown}…\" ({code})")
+    } else {
+        format!("camplint: replace with \"{shown}\" ({code})")
+    }
+}
+
+/// The fixes of the file that edit the file itself, in order, leaving out any that
+/// overlaps one before it: applied together they cannot clash.
+fn non_overlapping(file: &FileFindings, uri: &Url) -> Vec<(Url, TextEdit)> {
+    let mut fixes: Vec<&(Url, TextEdit)> = file
+        .items
+        .iter()
+        .filter_map(|f| f.fix.as_ref())
+        .filter(|(u, _)| u == uri)
+        .collect();
+    let key = |p: Position| (p.line, p.character);
+    fixes.sort_by_key(|(_, e)| (key(e.range.start), key(e.range.end)));
+    let mut out: Vec<(Url, TextEdit)> = Vec::new();
+    for fix in fixes {
+        if let Some((_, last)) = out.last() {
+            if key(fix.1.range.start) < key(last.range.end) || last.range == fix.1.range {
+                continue;
+            }
+        }
+        out.push(fix.clone());
+    }
+    out
+}

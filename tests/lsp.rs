@@ -1,0 +1,416 @@
+//! `camplint lsp` as an editor drives it: JSON-RPC frames in, diagnostics, quick fixes
+//! and hovers out, on temporary copies of the fixtures.
+
+mod lsp_client;
+
+use lsp_client::{apply_utf8, codes, copy_fixture, find, url, Client};
+use serde_json::{json, Value};
+
+fn has(params: &Value, code: &str) -> bool {
+    codes(params).iter().any(|c| c == code)
+}
+
+fn version(params: &Value) -> Option<i64> {
+    params["version"].as_i64()
+}
+
+/// The column of the phone number after an emoji, an accented letter and a letter with a
+/// combining accent, in the negotiated encoding.
+fn column_after_emoji(utf8: bool) -> (Value, u64) {
+    let (_tmp, root) = copy_fixture("content-it");
+    let draft = root.join("messages/wa/numeri.md");
+    let mut c = Client::in_process();
+    let init = c.initialize(&[&root], utf8);
+    let text = c.open(&draft, 1);
+    // Line 3 (index 2) is "Per info chiama il 333 1234567 ...": the number is at column 19.
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut changed = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i == 2 {
+            changed.push_str("🎄 è e\u{301} ");
+        }
+        changed.push_str(l);
+    }
+    c.replace(&draft, 2, &changed);
+    let params = c.diagnostics(&url(&draft), |p| version(p) == Some(2));
+    let d = find(&params, "333 1234567 has no country prefix").expect("the finding");
+    assert_eq!(d["range"]["start"]["line"], 2);
+    assert_eq!(d["code"], "phone/not-international");
+    assert_eq!(c.shutdown(), 0);
+    (
+        init["capabilities"]["positionEncoding"].clone(),
+        d["range"]["start"]["character"].as_u64().unwrap_or(0),
+    )
+}
+
+#[test]
+fn columns_after_an_emoji_in_utf16_and_in_utf8() {
+    // UTF-16: 🎄 is 2 units, è 1, e + U+0301 2, each space 1: 19 + 8.
+    assert_eq!(column_after_emoji(false), (json!("utf-16"), 27));
+    // UTF-8: 🎄 is 4 bytes, è 2, e + U+0301 3, each space 1: 19 + 12.
+    assert_eq!(column_after_emoji(true), (json!("utf-8"), 31));
+}
+
+#[test]
+fn edits_apply_in_order_and_the_last_state_is_published() {
+    let (_tmp, root) = copy_fixture("content-it");
+    let draft = root.join("messages/wa/numeri.md");
+    let mut c = Client::in_process();
+    c.initialize(&[&root], false);
+    c.open(&draft, 1);
+    // Each edit inserts a line at the top: applied in order, the last is on line 0.
+    for v in 2..=6 {
+        c.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": url(&draft).as_str(), "version": v},
+                "contentChanges": [{
+                    "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                    "text": format!("Chiama il 333 123456{v}\n")
+                }]
+            }),
+        );
+    }
+    let last = c.diagnostics(&url(&draft), |p| version(p) == Some(6));
+    for v in 2..=6 {
+        let d = find(&last, &format!("333 123456{v} has no")).expect("every edit applied");
+        assert_eq!(d["range"]["start"]["line"], 6 - v, "edit {v} out of order");
+    }
+    // Whatever was published on the way, never an older version after a newer one.
+    let versions: Vec<i64> = c
+        .drain()
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .filter(|m| m["params"]["uri"] == url(&draft).as_str())
+        .filter_map(|m| version(&m["params"]))
+        .collect();
+    assert!(versions.iter().all(|&v| v >= 6), "{versions:?}");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn a_quick_fix_removes_its_finding_and_fix_all_the_rest() {
+    let (_tmp, root) = copy_fixture("content-it");
+    let draft = root.join("messages/wa/numeri.md");
+    let uri = url(&draft);
+    let mut c = Client::in_process();
+    c.initialize(&[&root], true);
+    let text = c.open(&draft, 1);
+    let first = c.diagnostics(&uri, |p| {
+        version(p) == Some(1) && find(p, "333 1234567 has no").is_some()
+    });
+    let d = find(&first, "333 1234567 has no").expect("finding").clone();
+    assert_eq!(
+        d["codeDescription"]["href"],
+        "https://github.com/camplint/camplint/blob/main/README.md#rules"
+    );
+    assert!(d["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("\nhelp: write it as +39 333 123 4567"));
+
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri.as_str()}, "position": d["range"]["start"]}),
+    );
+    let shown = hover["result"]["contents"]["value"].as_str().unwrap_or("");
+    assert!(shown.starts_with("# phone/not-international"), "{hover}");
+    assert!(shown.contains("## How to fix"));
+
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri.as_str()}, "range": d["range"],
+               "context": {"diagnostics": [d], "only": ["quickfix"]}}),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["kind"], "quickfix");
+    let edit = &action["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["version"], 1);
+    let fixed = apply_utf8(&text, edit["edits"].as_array().expect("edits"));
+    assert!(fixed.contains("chiama il +39 333 123 4567 o"));
+    c.replace(&draft, 2, &fixed);
+    let after = c.diagnostics(&uri, |p| version(p) == Some(2));
+    assert!(find(&after, "333 1234567 has no").is_none());
+    assert!(
+        find(&after, "0039 02 8765 4321").is_some(),
+        "the others stay"
+    );
+
+    let all = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri.as_str()},
+               "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+               "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+    );
+    let action = &all["result"][0];
+    assert_eq!(action["kind"], "source.fixAll.camplint");
+    let edits = action["edit"]["documentChanges"][0]["edits"]
+        .as_array()
+        .expect("edits");
+    let fixed = apply_utf8(&fixed, edits);
+    c.replace(&draft, 3, &fixed);
+    let after = c.diagnostics(&uri, |p| version(p) == Some(3));
+    assert!(find(&after, "0039 02 8765 4321").is_none(), "{after}");
+    let none = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri.as_str()},
+               "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}},
+               "context": {"diagnostics": [], "only": ["source.fixAll.camplint"]}}),
+    );
+    assert_eq!(none["result"], json!([]), "nothing left to fix");
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn a_ledger_change_on_disk_updates_the_campaign_and_is_cleared_when_undone() {
+    let (_tmp, root) = copy_fixture("consent-clean");
+    let ledger = root.join("consent/ledger.csv");
+    let campaign = url(&root.join("campaigns/attrezzi.toml"));
+    let mut c = Client::in_process();
+    c.initialize(&[&root], false);
+    let reg = c.wait(|m| m["method"] == "client/registerCapability");
+    let watchers = &reg["params"]["registrations"][0]["registerOptions"]["watchers"];
+    assert_eq!(watchers[0]["globPattern"], "**/*.{toml,md,csv}");
+
+    let before = std::fs::read_to_string(&ledger).expect("ledger");
+    let withdrawn =
+        format!("{before}+393471234567,whatsapp,marketing,withdrawn,2026-11-01,reply:STOP\n");
+    std::fs::write(&ledger, withdrawn).expect("write");
+    c.disk_changed(&[(&ledger, 2)]);
+    let p = c.diagnostics(&campaign, |p| has(p, "consent/withdrawn"));
+    assert_eq!(version(&p), None, "not open: no version");
+
+    std::fs::write(&ledger, before).expect("write");
+    c.disk_changed(&[(&ledger, 2)]);
+    c.diagnostics(&campaign, |p| codes(p).is_empty());
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn deleted_files_are_cleared_and_a_csv_that_is_not_utf8_is_shown() {
+    let (_tmp, root) = copy_fixture("content-it");
+    let draft = root.join("messages/wa/numeri.md");
+    let csv = root.join("audiences/clienti.csv");
+    let mut c = Client::in_process();
+    c.initialize(&[&root], false);
+    c.diagnostics(&url(&draft), |p| has(p, "phone/not-international"));
+
+    std::fs::remove_file(&draft).expect("delete");
+    let mut bytes = std::fs::read(&csv).expect("csv");
+    bytes.extend_from_slice(b"+393331234599,Nicol\xf2\n");
+    std::fs::write(&csv, bytes).expect("write");
+    c.disk_changed(&[(&draft, 3), (&csv, 2)]);
+    c.diagnostics(&url(&draft), |p| codes(p).is_empty());
+    c.diagnostics(&url(&csv), |p| has(p, "parse/encoding"));
+    c.diagnostics(&url(&root.join("campaigns/promo.toml")), |p| {
+        has(p, "ref/missing-message")
+    });
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn a_config_change_is_reread_and_a_broken_config_is_shown_then_recovered() {
+    let (_tmp, root) = copy_fixture("content-it");
+    let draft = url(&root.join("messages/wa/numeri.md"));
+    let config = root.join("camplint.toml");
+    let mut c = Client::in_process();
+    c.initialize(&[&root], false);
+    c.diagnostics(&draft, |p| has(p, "phone/not-international"));
+
+    let good = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("{good}\n[rules]\n\"phone/not-international\" = \"off\"\n"),
+    )
+    .expect("write");
+    c.disk_changed(&[(&config, 2)]);
+    c.diagnostics(&draft, |p| !has(p, "phone/not-international"));
+
+    // Broken while being edited in the editor: shown on camplint.toml, the rest cleared.
+    c.open(&config, 1);
+    c.replace(&config, 2, &format!("{good}\n[project\n"));
+    let broken = c.diagnostics(&url(&config), |p| has(p, "config/invalid"));
+    assert_eq!(version(&broken), Some(2));
+    let other = url(&root.join("messages/wa/stop-no.md"));
+    c.diagnostics(&other, |p| codes(p).is_empty());
+
+    // Repaired in the editor: the server kept running and everything is back.
+    c.replace(&config, 3, &good);
+    c.diagnostics(&url(&config), |p| codes(p).is_empty());
+    c.diagnostics(&draft, |p| has(p, "phone/not-international"));
+    c.diagnostics(&other, |p| has(p, "optout/missing"));
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn two_workspace_folders_each_with_its_own_config() {
+    let (_a, content) = copy_fixture("content-it");
+    let (_b, consent) = copy_fixture("consent-withdrawn");
+    let mut c = Client::in_process();
+    c.initialize(&[&content, &consent], false);
+    c.diagnostics(&url(&content.join("messages/wa/numeri.md")), |p| {
+        has(p, "phone/not-international")
+    });
+    c.diagnostics(&url(&consent.join("campaigns/attrezzi.toml")), |p| {
+        has(p, "consent/withdrawn")
+    });
+    // A setting of one project does not reach the other.
+    let config = consent.join("camplint.toml");
+    let good = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("{good}\n[rules]\n\"consent/withdrawn\" = \"off\"\n"),
+    )
+    .expect("write");
+    c.disk_changed(&[(&config, 2)]);
+    c.diagnostics(&url(&consent.join("campaigns/attrezzi.toml")), |p| {
+        codes(p).is_empty()
+    });
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn bad_input_never_stops_the_server() {
+    let (_tmp, root) = copy_fixture("content-it");
+    let draft = root.join("messages/wa/stop-no.md");
+    let mut c = Client::in_process();
+    let early = c.request("textDocument/hover", json!({}));
+    assert_eq!(early["error"]["code"], -32002, "not initialized yet");
+    c.initialize(&[&root], false);
+
+    c.raw(b"Content-Length: 10\r\n\r\n{\"jsonrpc\"");
+    c.raw(b"Content-Length: 3\r\n\r\n\xff\xfe\xfd");
+    c.raw(b"X-Nonsense: 1\r\n\r\n");
+    c.raw(b"Content-Length: lots\r\n\r\n");
+    let unknown = c.request("camplint/nothing", json!({}));
+    assert_eq!(unknown["error"]["code"], -32601);
+    c.notify("camplint/nothing", json!({"x": 1}));
+    let bad_params = c.request("textDocument/hover", json!({"textDocument": 3}));
+    assert_eq!(bad_params["error"]["code"], -32602);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nowhere.md", "version": 1}, "contentChanges": []}),
+    );
+    let logged = c.wait(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("not UTF-8")
+    });
+    assert_eq!(logged["params"]["type"], 1);
+
+    // A draft deleted on disk while open stays checked as the editor shows it.
+    let text = c.open(&draft, 1);
+    c.diagnostics(&url(&draft), |p| has(p, "optout/missing"));
+    std::fs::remove_file(&draft).expect("delete");
+    c.disk_changed(&[(&draft, 3)]);
+    let stop = "Per non ricevere più messaggi rispondi STOP. Info: 333 1234567\n";
+    c.replace(&draft, 2, &format!("{text}\n{stop}"));
+    c.diagnostics(&url(&draft), |p| {
+        version(p) == Some(2) && !has(p, "optout/missing") && has(p, "phone/not-international")
+    });
+    // Closed, it is gone for good: its findings are cleared, its campaign misses it.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": url(&draft).as_str()}}),
+    );
+    c.diagnostics(&url(&draft), |p| codes(p).is_empty());
+    c.diagnostics(&url(&root.join("campaigns/promo.toml")), |p| {
+        has(p, "ref/missing-message")
+    });
+    assert_eq!(c.shutdown(), 0);
+}
+
+#[test]
+fn exit_without_shutdown_is_code_1() {
+    let mut c = Client::in_process();
+    c.initialize(&[], false);
+    c.notify("exit", Value::Null);
+    match c.server {
+        lsp_client::Server::Thread(h) => assert_eq!(h.join().ok(), Some(1)),
+        lsp_client::Server::Process(_) => unreachable!(),
+    }
+}
+
+#[test]
+fn the_binary_speaks_lsp_over_stdio() {
+    let (_tmp, root) = copy_fixture("content-it");
+    let draft = root.join("messages/wa/numeri.md");
+    let mut c = Client::binary();
+    let init = c.initialize(&[&root], false);
+    assert_eq!(init["serverInfo"]["name"], "camplint");
+    c.open(&draft, 1);
+    c.diagnostics(&url(&draft), |p| has(p, "phone/not-international"));
+    assert_eq!(c.shutdown(), 0);
+}
+
+/// Keystroke latency on a big project: `CAMPLINT_LSP_BENCH=DIR cargo test --release --test
+/// lsp -- --ignored --nocapture` (DIR from `examples/gen_big`, see `scripts/bench.sh`).
+/// Times the first full check, then didChange → publishDiagnostics of one draft.
+#[test]
+#[ignore]
+fn keystroke_latency_on_a_big_project() {
+    let Some(root) = std::env::var_os("CAMPLINT_LSP_BENCH").map(std::path::PathBuf::from) else {
+        return;
+    };
+    let root = std::fs::canonicalize(root).expect("the project exists");
+    let first = walkdir::WalkDir::new(root.join("messages"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .expect("a draft");
+    let mut c = Client::in_process();
+    let start = std::time::Instant::now();
+    c.initialize(&[&root], false);
+    let text = c.open(&first, 1);
+    // The first publication of anything comes from the first full check; a request
+    // answered after it means every publication of that check was received.
+    c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
+    println!("first full check: {:?}", start.elapsed());
+    let idle = json!({"textDocument": {"uri": url(&first).as_str()}, "position": {"line": 0, "character": 0}});
+    c.request("textDocument/hover", idle);
+    let mut v = 1;
+    let mut edit = |c: &mut Client| {
+        v += 1;
+        let t = std::time::Instant::now();
+        c.replace(
+            &first,
+            v,
+            &format!("{text}\nChiama il 333 12345{:02}\n", v % 100),
+        );
+        c.diagnostics(&url(&first), |p| version(p) == Some(i64::from(v)));
+        t.elapsed()
+    };
+    let report = |what: &str, mut times: Vec<std::time::Duration>| {
+        times.sort();
+        println!(
+            "{what}: {} edits, min {:?}, median {:?}, max {:?}",
+            times.len(),
+            times[0],
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
+    };
+    let quiet: Vec<_> = (0..20).map(|_| edit(&mut c)).collect();
+    report("didChange → publish, nothing else running", quiet);
+    // A campaign changed on disk: a full check starts in the background after 150 ms;
+    // the draft's own findings must not wait for it.
+    let campaign = walkdir::WalkDir::new(root.join("campaigns"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .find(|p| p.extension().is_some_and(|e| e == "toml"))
+        .expect("a campaign");
+    let t = std::time::Instant::now();
+    c.disk_changed(&[(&campaign, 2)]);
+    let mut busy = Vec::new();
+    while t.elapsed() < std::time::Duration::from_secs(10) {
+        busy.push(edit(&mut c));
+    }
+    report("didChange → publish during a full check", busy);
+    assert_eq!(c.shutdown(), 0);
+}
