@@ -11,7 +11,7 @@ use lsp_types::{
 };
 
 use super::text::{position, Encoding};
-use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::base::rule::Rule;
 use crate::base::source::{FileId, Sources};
 
@@ -29,6 +29,9 @@ pub struct Finding {
     pub diagnostic: lsp_types::Diagnostic,
     /// The file to edit and the edit, when the finding has a fix.
     pub fix: Option<(Url, TextEdit)>,
+    /// Whether that fix keeps the meaning; only safe fixes go into fix-all, as with
+    /// `camplint check --fix`.
+    pub fix_is_safe: bool,
     /// The rule, for hover.
     pub rule: &'static Rule,
 }
@@ -74,6 +77,10 @@ pub fn convert(
             TextEdit::new(range(sources, f.file, &f.span, enc), f.replacement.clone()),
         ))
     });
+    let fix_is_safe = d
+        .fix
+        .as_ref()
+        .is_some_and(|f| f.applicability == Applicability::Safe);
     let message = if d.help.is_empty() {
         d.message.clone()
     } else {
@@ -98,6 +105,7 @@ pub fn convert(
             data: None,
         },
         fix,
+        fix_is_safe,
         rule: d.rule,
     }
 }
@@ -172,8 +180,12 @@ pub fn actions(
             if !overlaps(&f.diagnostic.range, range) {
                 continue;
             }
+            let mut title = title(f.rule.code, &fix.1.new_text);
+            if !f.fix_is_safe {
+                title.push_str(", changes meaning: check it");
+            }
             out.push(CodeAction {
-                title: title(f.rule.code, &fix.1.new_text),
+                title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![f.diagnostic.clone()]),
                 edit: Some(edit(vec![fix.clone()])),
@@ -207,12 +219,13 @@ fn title(code: &str, replacement: &str) -> String {
     }
 }
 
-/// The fixes of the file that edit the file itself, in order, leaving out any that
+/// The safe fixes of the file that edit the file itself, in order, leaving out any that
 /// overlaps one before it: applied together they cannot clash.
 fn non_overlapping(file: &FileFindings, uri: &Url) -> Vec<(Url, TextEdit)> {
     let mut fixes: Vec<&(Url, TextEdit)> = file
         .items
         .iter()
+        .filter(|f| f.fix_is_safe)
         .filter_map(|f| f.fix.as_ref())
         .filter(|(u, _)| u == uri)
         .collect();
@@ -228,4 +241,37 @@ fn non_overlapping(file: &FileFindings, uri: &Url) -> Vec<(Url, TextEdit)> {
         out.push(fix.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(line: u32, new_text: &str, safe: bool) -> Finding {
+        let range = lsp_types::Range::new(Position::new(line, 0), Position::new(line, 3));
+        Finding {
+            diagnostic: lsp_types::Diagnostic {
+                range,
+                ..lsp_types::Diagnostic::default()
+            },
+            fix: Some((
+                Url::parse("file:///p/audiences/vip.csv").expect("a URL"),
+                TextEdit::new(range, new_text.to_string()),
+            )),
+            fix_is_safe: safe,
+            rule: &crate::project::parse::CSV,
+        }
+    }
+
+    #[test]
+    fn fix_all_applies_only_safe_fixes_as_check_fix_does() {
+        let file = FileFindings {
+            version: None,
+            items: vec![finding(1, "+393331234567", true), finding(2, "", false)],
+        };
+        let uri = Url::parse("file:///p/audiences/vip.csv").expect("a URL");
+        let fixes = non_overlapping(&file, &uri);
+        assert_eq!(fixes.len(), 1);
+        assert_eq!(fixes[0].1.new_text, "+393331234567");
+    }
 }
