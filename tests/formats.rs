@@ -163,7 +163,25 @@ fn github_commands_parse_back_to_the_findings() {
     let text = render("demo", Format::Github);
     let json = check("demo").value;
     let diagnostics = json["diagnostics"].as_array().unwrap();
-    let lines: Vec<&str> = text.lines().collect();
+    let mut lines: Vec<&str> = text.lines().collect();
+    // The last line gives the totals, since GitHub shows only ten annotations a kind.
+    let totals = lines.pop().unwrap();
+    let summary = &json["summary"];
+    let n = |k: &str, one: &str, many: &str| {
+        let v = summary[k].as_u64().unwrap();
+        format!("{v} {}", if v == 1 { one } else { many })
+    };
+    let expected = format!(
+        "::notice title=camplint::{}, {}, {} in ",
+        n("errors", "error", "errors"),
+        n("warnings", "warning", "warnings"),
+        n("infos", "info", "infos")
+    );
+    assert!(totals.starts_with(&expected), "{totals}");
+    assert!(
+        totals.contains("GitHub shows at most 10 annotations"),
+        "{totals}"
+    );
     assert_eq!(lines.len(), diagnostics.len());
     for (line, d) in lines.iter().zip(diagnostics) {
         let command = match d["severity"].as_str().unwrap() {

@@ -29,7 +29,7 @@ pub fn escape_property(s: &str) -> String {
 
 /// Writes `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::MESSAGE` lines;
 /// warnings are `::warning`, infos `::notice`. Like `short`, it prints only what fails
-/// the run under `--quiet`.
+/// the run under `--quiet`; otherwise a last `::notice` line gives the totals.
 pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.project;
     for d in &report.diagnostics {
@@ -57,7 +57,53 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
             escape_data(&message)
         )?;
     }
+    // GitHub shows only ten annotations of each kind per step: the totals line says how
+    // many there are, so none is hidden without anyone knowing. `--quiet` keeps only
+    // the lines that fail the run, and a clean project stays an empty report.
+    if style.quiet || report.diagnostics.is_empty() {
+        return Ok(());
+    }
+    let count = |s: Severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    let files: std::collections::BTreeSet<_> = report.diagnostics.iter().map(|d| d.file).collect();
+    writeln!(
+        out,
+        "::notice title=camplint::{}",
+        escape_data(&format!(
+            "{} in {}{}",
+            totals(errors, warnings, infos),
+            plural(files.len(), "file", "files"),
+            if errors + warnings + infos > 10 {
+                "; GitHub shows at most 10 annotations of each kind, the job log lists them all"
+            } else {
+                ""
+            }
+        ))
+    )?;
     Ok(())
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn totals(errors: usize, warnings: usize, infos: usize) -> String {
+    format!(
+        "{}, {}, {}",
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+        plural(infos, "info", "infos")
+    )
 }
 
 #[cfg(test)]
