@@ -13,6 +13,11 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A count with its noun in the right number: "1 file", "2 files".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -23,5 +28,11 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn count_picks_the_noun_by_number() {
+        assert_eq!(count(1, "person", "people"), "1 person");
+        assert_eq!(count(0, "file", "files"), "0 files");
     }
 }

@@ -81,12 +81,9 @@ impl ChangeReport {
 
     /// One line: the base, then what is new, hidden and fixed.
     pub fn headline(&self) -> String {
-        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let mut parts = vec![format!(
-            "{} new {}",
-            self.new,
-            if self.new == 1 { "finding" } else { "findings" }
-        )];
+        use crate::base::words::count;
+        let plural = |n: usize, w: &str| count(n, w, &format!("{w}s"));
+        let mut parts = vec![count(self.new, "new finding", "new findings")];
         if self.worse > 0 {
             parts.push(format!("{} made worse", plural(self.worse, "finding")));
         }

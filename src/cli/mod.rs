@@ -404,8 +404,8 @@ fn diff(options: &Options, mode: FixMode) -> ExitCode {
     }
     say!(
         "camplint: {} in {} would be applied by `camplint check --fix{}`{}",
-        plural(fixes, "fix", "fixes"),
-        plural(outcome.written().count(), "file", "files"),
+        crate::base::words::count(fixes, "fix", "fixes"),
+        crate::base::words::count(outcome.written().count(), "file", "files"),
         if mode == FixMode::IncludeUnsafe {
             " --unsafe-fixes"
         } else {
@@ -437,12 +437,12 @@ fn tell_fixed(outcome: &autofix::Outcome, mode: FixMode, quiet: bool) {
     }
     say!(
         "camplint: fixed {} in {}{}{}",
-        plural(outcome.fixed(), "problem", "problems"),
-        plural(outcome.written().count(), "file", "files"),
+        crate::base::words::count(outcome.fixed(), "problem", "problems"),
+        crate::base::words::count(outcome.written().count(), "file", "files"),
         if refused > 0 {
             format!(
                 "; {} not written (see fix/not-written)",
-                plural(refused, "file", "files")
+                crate::base::words::count(refused, "file", "files")
             )
         } else {
             String::new()
@@ -462,11 +462,6 @@ fn unsafe_hint(outcome: &autofix::Outcome, mode: FixMode) -> String {
     } else {
         String::new()
     }
-}
-
-/// `1 file`, `2 files`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn schedule(args: ScheduleArgs) -> ExitCode {

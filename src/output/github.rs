@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use super::Style;
 use crate::base::diagnostic::Severity;
+use crate::base::words::count;
 use crate::engine::Report;
 
 /// Escapes a command's message: the runner reads `%`, CR and LF as percent escapes.
@@ -63,7 +64,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
     if style.quiet || report.diagnostics.is_empty() {
         return Ok(());
     }
-    let count = |s: Severity| {
+    let of = |s: Severity| {
         report
             .diagnostics
             .iter()
@@ -71,9 +72,9 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
             .count()
     };
     let (errors, warnings, infos) = (
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info),
+        of(Severity::Error),
+        of(Severity::Warning),
+        of(Severity::Info),
     );
     let files: std::collections::BTreeSet<_> = report.diagnostics.iter().map(|d| d.file).collect();
     writeln!(
@@ -82,7 +83,7 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
         escape_data(&format!(
             "{} in {}{}",
             totals(errors, warnings, infos),
-            plural(files.len(), "file", "files"),
+            count(files.len(), "file", "files"),
             if errors + warnings + infos > 10 {
                 "; GitHub shows at most 10 annotations of each kind, the job log lists them all"
             } else {
@@ -93,16 +94,12 @@ pub fn write(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<(
     Ok(())
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 fn totals(errors: usize, warnings: usize, infos: usize) -> String {
     format!(
         "{}, {}, {}",
-        plural(errors, "error", "errors"),
-        plural(warnings, "warning", "warnings"),
-        plural(infos, "info", "infos")
+        count(errors, "error", "errors"),
+        count(warnings, "warning", "warnings"),
+        count(infos, "info", "infos")
     )
 }
 

@@ -152,12 +152,12 @@ pub fn context(project: &Project, d: &Diagnostic) -> String {
 /// `N errors, N warnings` for summary lines.
 pub fn counts(report: &Report) -> String {
     let s = &report.summary;
-    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    use crate::base::words::count;
     format!(
         "{}, {}, {} in {}",
-        plural(s.errors, "error"),
-        plural(s.warnings, "warning"),
-        plural(s.infos, "info"),
-        plural(s.files, "file")
+        count(s.errors, "error", "errors"),
+        count(s.warnings, "warning", "warnings"),
+        count(s.infos, "info", "infos"),
+        count(s.files, "file", "files")
     )
 }
