@@ -14,7 +14,7 @@ use std::path::Path;
 use chrono::Utc;
 use miette::Diagnostic as _;
 
-use crate::base::diagnostic::{Diagnostic, Level, Severity};
+use crate::base::diagnostic::Diagnostic;
 use crate::engine::{self, Options, Report};
 use crate::project::fixes::{
     apply_edits, read_for_fix, unified_diff, write_atomic, ContentHash, Convergence, Edit,
@@ -167,11 +167,16 @@ pub fn run_with(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let wrote = target == Target::Write && files.iter().any(|f| f.not_written.is_none());
     let mut report = if wrote { engine::run(&options)? } else { first };
-    for f in &files {
-        if let Some(why) = &f.not_written {
-            add_not_written(&mut report, &f.path, why);
-        }
-    }
+    let refusals: Vec<Diagnostic> = files
+        .iter()
+        .filter_map(|f| {
+            let why = f.not_written.as_deref()?;
+            let file = report.project.sources.find(&f.path)?;
+            let (message, help) = why.split_once('\n').unwrap_or((why, ""));
+            Some(Diagnostic::new(&NOT_WRITTEN, file, 0..0, message, help))
+        })
+        .collect();
+    engine::add_findings(&mut report, refusals);
     Ok(Outcome { files, report })
 }
 
@@ -338,42 +343,4 @@ fn describe(e: &WriteError) -> String {
         Some(help) => format!("{e}\n{help}"),
         None => e.to_string(),
     }
-}
-
-/// Adds a `fix/not-written` finding at the start of the file, at the severity the
-/// configuration gives it there, keeping the report sorted and its counts right.
-fn add_not_written(report: &mut Report, path: &str, why: &str) {
-    let project = &report.project;
-    let Some(file) = project.sources.find(path) else {
-        return;
-    };
-    if project
-        .disabled
-        .get(&file)
-        .is_some_and(|off| off.contains(&&NOT_WRITTEN))
-    {
-        return;
-    }
-    let Level::On(severity) = project.config.level(&NOT_WRITTEN, path) else {
-        return;
-    };
-    let (message, help) = why.split_once('\n').unwrap_or((why, ""));
-    let mut d = Diagnostic::new(&NOT_WRITTEN, file, 0..0, message, help);
-    d.severity = severity;
-    match severity {
-        Severity::Error => report.summary.errors += 1,
-        Severity::Warning => report.summary.warnings += 1,
-        Severity::Info => report.summary.infos += 1,
-    }
-    // The engine's order: by file, position, then rule code.
-    let key = (path, 0, 0, NOT_WRITTEN.code);
-    let at = report
-        .diagnostics
-        .iter()
-        .position(|o| {
-            let other = project.sources.get(o.file).path.as_str();
-            (other, o.span.start, o.span.end, o.rule.code) > key
-        })
-        .unwrap_or(report.diagnostics.len());
-    report.diagnostics.insert(at, d);
 }

@@ -236,6 +236,33 @@ impl FileSource for Only<'_> {
     }
 }
 
+/// Adds findings made after the run (the fix run's `fix/not-written`) as if the run had
+/// made them: `[rules]`, `[[overrides]]` and `camplint-disable` applied, sorted in, and
+/// counted in the summary.
+pub fn add_findings(report: &mut Report, extra: Vec<Diagnostic>) {
+    let extra = finalize(&report.project, extra, None);
+    if extra.is_empty() {
+        return;
+    }
+    report.diagnostics.extend(extra);
+    sort(&report.project, &mut report.diagnostics);
+    let count = |s: Severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    let (errors, warnings, infos) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info),
+    );
+    report.summary.errors = errors;
+    report.summary.warnings = warnings;
+    report.summary.infos = infos;
+}
+
 /// The root-relative forms of the PATH arguments; `None` means everything.
 pub fn selection(root: &Path, paths: &[PathBuf]) -> Result<Option<Vec<String>>, LoadError> {
     if paths.is_empty() {
