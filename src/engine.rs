@@ -44,6 +44,10 @@ pub struct Summary {
     pub recipients: usize,
     /// Covered recipient-sends / all recipient-sends that need consent.
     pub consent_coverage: f64,
+    /// Recipient-sends that need consent and lack it (for `--base`'s impact summary; not
+    /// part of the JSON report).
+    #[serde(skip)]
+    pub uncovered_pairs: u64,
 }
 
 /// The outcome of a run.
@@ -372,5 +376,6 @@ fn summarize(
         sends: plan.occurrences.len(),
         recipients: coverage.recipients,
         consent_coverage: coverage.ratio(),
+        uncovered_pairs: coverage.pairs.saturating_sub(coverage.covered_pairs),
     }
 }

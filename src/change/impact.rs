@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use super::identity::magnitude;
-use crate::analysis::consent::Coverage;
 use crate::base::diagnostic::Diagnostic;
 use crate::engine::Report;
 
@@ -79,12 +78,11 @@ pub struct Gaps {
     pub ratio: f64,
 }
 
-/// Measures a checked side's consent gaps.
+/// A checked side's consent gaps, as its run measured them.
 pub fn consent_gaps(r: &Report) -> Gaps {
-    let c = Coverage::compute(&r.project, &r.plan);
     Gaps {
-        uncovered: c.pairs.saturating_sub(c.covered_pairs),
-        ratio: c.ratio(),
+        uncovered: r.summary.uncovered_pairs,
+        ratio: r.summary.consent_coverage,
     }
 }
 
