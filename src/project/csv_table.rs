@@ -39,6 +39,8 @@ impl Table {
 pub struct Rows<'t> {
     file: FileId,
     text: &'t str,
+    // Offset in `text` of the bytes `reader` reads: a chunk of rows starts mid-file.
+    base: usize,
     reader: csv::Reader<&'t [u8]>,
     width: usize,
     record: csv::StringRecord,
@@ -58,7 +60,7 @@ pub fn open<'t>(file: FileId, text: &'t str, sink: &mut Sink) -> Option<(Table, 
     let header = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            report(file, text, &e, sink);
+            report(file, text, 0, &e, sink);
             return None;
         }
     };
@@ -105,6 +107,7 @@ pub fn open<'t>(file: FileId, text: &'t str, sink: &mut Sink) -> Option<(Table, 
     let rows = Rows {
         file,
         text,
+        base: 0,
         reader,
         width: header.len(),
         record: csv::StringRecord::new(),
@@ -112,6 +115,79 @@ pub fn open<'t>(file: FileId, text: &'t str, sink: &mut Sink) -> Option<(Table, 
         counted: (0, 1),
     };
     Some((table, rows))
+}
+
+/// Splits the rows from `from` to the end of `text` into consecutive chunks of about
+/// `size` bytes, each starting at a line start, so that each can be read on its own
+/// thread with [`Rows::chunk`]. `None` when the text holds a quote: a quoted value may
+/// span lines, and only reading from the start tells where its row ends.
+pub fn split_rows(text: &str, from: usize, size: usize) -> Option<Vec<Chunk>> {
+    let bytes = text.as_bytes();
+    let from = from.min(bytes.len());
+    if bytes[from..].contains(&b'"') {
+        return None;
+    }
+    let mut chunks = Vec::new();
+    let mut start = from;
+    let mut line = 1 + memchr_count(&bytes[..from]);
+    while start < bytes.len() {
+        let end = match bytes.get(start + size.max(1)..) {
+            Some(rest) => rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(bytes.len(), |i| start + size.max(1) + i + 1),
+            None => bytes.len(),
+        };
+        chunks.push(Chunk {
+            range: start..end,
+            line,
+        });
+        line += memchr_count(&bytes[start..end]);
+        start = end;
+    }
+    Some(chunks)
+}
+
+/// A run of whole lines of a CSV file, from [`split_rows`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// The bytes of the lines.
+    pub range: Range<usize>,
+    /// The 1-based line number of the first.
+    pub line: usize,
+}
+
+impl<'t> Rows<'t> {
+    /// The rows of `chunk`, one of [`split_rows`]'s chunks of a table whose header
+    /// has `width` columns: read as they are when the whole file is read in one go.
+    pub fn chunk(file: FileId, text: &'t str, chunk: Chunk, width: usize) -> Rows<'t> {
+        let Chunk { range, line } = chunk;
+        let reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .comment(Some(b'#'))
+            .has_headers(false)
+            .from_reader(text.as_bytes().get(range.clone()).unwrap_or_default());
+        Rows {
+            file,
+            text,
+            base: range.start,
+            reader,
+            width,
+            record: csv::StringRecord::new(),
+            done: false,
+            counted: (range.start, line),
+        }
+    }
+
+    /// The offset of the first data row not yet read (after [`open`]: past the header).
+    pub fn offset(&self) -> usize {
+        self.base + self.reader.position().byte() as usize
+    }
+
+    /// The number of columns of the header.
+    pub fn width(&self) -> usize {
+        self.width
+    }
 }
 
 impl Rows<'_> {
@@ -136,7 +212,7 @@ impl Rows<'_> {
                 Ok(true) => {
                     let start = row_start(
                         self.text,
-                        self.record.position().map_or(0, |p| p.byte() as usize),
+                        self.base + self.record.position().map_or(0, |p| p.byte() as usize),
                     );
                     let line = self.line_of(start);
                     if self.record.len() == 1
@@ -176,7 +252,7 @@ impl Rows<'_> {
                     });
                 }
                 Err(e) => {
-                    report(self.file, self.text, &e, sink);
+                    report(self.file, self.text, self.base, &e, sink);
                     // After a broken quote the reader cannot find the next row reliably.
                     if !matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) {
                         self.done = true;
@@ -210,8 +286,8 @@ fn memchr_count(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
-fn report(file: FileId, text: &str, e: &csv::Error, sink: &mut Sink) {
-    let start = e.position().map(|p| p.byte() as usize).unwrap_or(0);
+fn report(file: FileId, text: &str, base: usize, e: &csv::Error, sink: &mut Sink) {
+    let start = base + e.position().map(|p| p.byte() as usize).unwrap_or(0);
     sink.push(Diagnostic::new(
         &CSV,
         file,

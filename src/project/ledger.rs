@@ -3,8 +3,10 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
-use super::contact::{ContactKey, Handles, PhoneForm, PhoneReader};
-use super::csv_table::{field_span, open};
+use rayon::prelude::*;
+
+use super::contact::{rekey, ContactKey, Handles, PhoneForm, PhoneReader};
+use super::csv_table::{field_span, open, split_rows, Rows};
 use crate::base::channel::{ConsentChannel, Purpose};
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::base::source::FileId;
@@ -60,6 +62,10 @@ pub const CONTACT: usize = 0;
 /// Index of the `source` column in [`Ledger::columns`].
 pub const SOURCE: usize = 5;
 
+/// Rows read by one thread at a time: big enough that merging costs nothing, small
+/// enough that both cores stay busy to the end.
+const CHUNK: usize = 4 << 20;
+
 /// Reads a ledger.
 pub fn load(
     file: FileId,
@@ -68,6 +74,19 @@ pub fn load(
     phones: &PhoneReader,
     handles: &mut Handles,
     sink: &mut Sink,
+) -> Ledger {
+    load_in_chunks(file, text, tz, phones, handles, sink, CHUNK)
+}
+
+/// [`load`], reading the rows in chunks of about `chunk` bytes.
+fn load_in_chunks(
+    file: FileId,
+    text: &str,
+    tz: Tz,
+    phones: &PhoneReader,
+    handles: &mut Handles,
+    sink: &mut Sink,
+    chunk: usize,
 ) -> Ledger {
     let mut ledger = Ledger {
         file,
@@ -104,105 +123,191 @@ pub fn load(
         ));
         return ledger;
     }
-    let [Some(c_contact), Some(c_channel), Some(c_purpose), Some(c_action), Some(c_at), c_source] =
+    let [Some(contact), Some(channel), Some(purpose), Some(action), Some(at), source] =
         ledger.columns
     else {
         return ledger;
     };
-    while let Some(row) = rows.next_row(sink) {
-        let cell = |i: usize| row.record.get(i).unwrap_or("").trim();
-        let bad = |sink: &mut Sink, i: usize, message: String, help: &str| {
-            sink.push(Diagnostic::new(
-                &CSV,
-                file,
-                field_span(text, row.start as usize, i),
-                message,
-                help,
-            ));
-        };
-        let Some(channel) = ConsentChannel::parse(cell(c_channel)) else {
-            bad(
-                sink,
-                c_channel,
-                format!(
-                    "row {}: \"{}\" is not a consent channel",
-                    row.line,
-                    cell(c_channel)
-                ),
-                "write whatsapp (it covers broadcast lists too) or twitter-dm",
-            );
-            continue;
-        };
-        let Some(purpose) = Purpose::parse(cell(c_purpose)) else {
-            bad(
-                sink,
-                c_purpose,
-                format!("row {}: \"{}\" is not a purpose", row.line, cell(c_purpose)),
-                "write marketing or service",
-            );
-            continue;
-        };
-        let action = match cell(c_action) {
-            a if a.eq_ignore_ascii_case("granted") => Action::Granted,
-            a if a.eq_ignore_ascii_case("withdrawn") => Action::Withdrawn,
-            other => {
-                bad(
-                    sink,
-                    c_action,
-                    format!("row {}: \"{other}\" is not a consent action", row.line),
-                    "write granted or withdrawn",
-                );
-                continue;
+    let columns = Columns {
+        contact,
+        channel,
+        purpose,
+        action,
+        at,
+        source,
+    };
+    let read = Read {
+        file,
+        text,
+        tz,
+        phones,
+        columns,
+    };
+    // A ledger of millions of rows is one file: its rows are read in chunks on every
+    // core, and the chunks' events, findings and handles merged in file order, as a
+    // one-thread read gives them.
+    match split_rows(text, rows.offset(), chunk) {
+        Some(chunks) if chunks.len() > 1 => {
+            let width = rows.width();
+            let parts: Vec<(Vec<ConsentEvent>, Handles, Sink)> = chunks
+                .into_par_iter()
+                .map(|chunk| {
+                    let mut own = Handles::default();
+                    let mut found = Sink::default();
+                    let mut rows = Rows::chunk(file, text, chunk, width);
+                    let events = read.rows(&mut rows, &mut own, &mut found);
+                    (events, own, found)
+                })
+                .collect();
+            for (events, own, found) in parts {
+                let map = handles.absorb(&own);
+                ledger.events.extend(events.into_iter().map(|mut e| {
+                    e.contact = rekey(e.contact, &map);
+                    e
+                }));
+                for d in found.into_vec() {
+                    sink.push(d);
+                }
             }
-        };
-        let at = match parse_when(cell(c_at), tz) {
-            Ok(at) => at,
-            Err(why) => {
-                bad(
-                    sink,
-                    c_at,
-                    format!("row {}: {why}", row.line),
-                    "write a date like 2025-03-02 or a date-time like 2025-03-02T11:20:00+01:00",
-                );
-                continue;
-            }
-        };
-        let raw = cell(c_contact);
-        let (key, form) = match channel {
-            ConsentChannel::Whatsapp => phones.read(row.record.get(c_contact).unwrap_or("")),
-            ConsentChannel::TwitterDm if super::audience::is_handle(raw) => (
-                Some(ContactKey::Handle(handles.intern(raw))),
-                PhoneForm::NotPhone,
-            ),
-            ConsentChannel::TwitterDm => (None, PhoneForm::NotPhone),
-        };
-        let Some(contact) = key else {
-            let what = if channel == ConsentChannel::Whatsapp {
-                "a phone number"
-            } else {
-                "an X handle"
-            };
-            bad(
-                sink,
-                c_contact,
-                format!("row {}: \"{raw}\" is not {what}", row.line),
-                "write phones like +393331234567 and handles like @mario",
-            );
-            continue;
-        };
-        ledger.events.push(ConsentEvent {
-            contact,
-            form,
-            channel,
-            purpose,
-            action,
-            at,
-            has_source: c_source.is_some_and(|i| !cell(i).is_empty()),
-            line: row.line,
-            row_start: row.start,
-        });
+        }
+        _ => ledger.events = read.rows(&mut rows, handles, sink),
     }
     ledger
+}
+
+/// Where each column of a ledger is.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    contact: usize,
+    channel: usize,
+    purpose: usize,
+    action: usize,
+    at: usize,
+    source: Option<usize>,
+}
+
+/// What reading a ledger's rows needs, shared by the chunks read on other threads.
+struct Read<'a> {
+    file: FileId,
+    text: &'a str,
+    tz: Tz,
+    phones: &'a PhoneReader,
+    columns: Columns,
+}
+
+impl Read<'_> {
+    /// The events of `rows`; rows that cannot be read are reported and skipped.
+    fn rows(
+        &self,
+        rows: &mut Rows<'_>,
+        handles: &mut Handles,
+        sink: &mut Sink,
+    ) -> Vec<ConsentEvent> {
+        let Columns {
+            contact: c_contact,
+            channel: c_channel,
+            purpose: c_purpose,
+            action: c_action,
+            at: c_at,
+            source: c_source,
+        } = self.columns;
+        let (file, text, tz, phones) = (self.file, self.text, self.tz, self.phones);
+        let mut events = Vec::new();
+        while let Some(row) = rows.next_row(sink) {
+            let cell = |i: usize| row.record.get(i).unwrap_or("").trim();
+            let bad = |sink: &mut Sink, i: usize, message: String, help: &str| {
+                sink.push(Diagnostic::new(
+                    &CSV,
+                    file,
+                    field_span(text, row.start as usize, i),
+                    message,
+                    help,
+                ));
+            };
+            let Some(channel) = ConsentChannel::parse(cell(c_channel)) else {
+                bad(
+                    sink,
+                    c_channel,
+                    format!(
+                        "row {}: \"{}\" is not a consent channel",
+                        row.line,
+                        cell(c_channel)
+                    ),
+                    "write whatsapp (it covers broadcast lists too) or twitter-dm",
+                );
+                continue;
+            };
+            let Some(purpose) = Purpose::parse(cell(c_purpose)) else {
+                bad(
+                    sink,
+                    c_purpose,
+                    format!("row {}: \"{}\" is not a purpose", row.line, cell(c_purpose)),
+                    "write marketing or service",
+                );
+                continue;
+            };
+            let action = match cell(c_action) {
+                a if a.eq_ignore_ascii_case("granted") => Action::Granted,
+                a if a.eq_ignore_ascii_case("withdrawn") => Action::Withdrawn,
+                other => {
+                    bad(
+                        sink,
+                        c_action,
+                        format!("row {}: \"{other}\" is not a consent action", row.line),
+                        "write granted or withdrawn",
+                    );
+                    continue;
+                }
+            };
+            let at = match parse_when(cell(c_at), tz) {
+                Ok(at) => at,
+                Err(why) => {
+                    bad(
+                        sink,
+                        c_at,
+                        format!("row {}: {why}", row.line),
+                        "write a date like 2025-03-02 or a date-time like 2025-03-02T11:20:00+01:00",
+                    );
+                    continue;
+                }
+            };
+            let raw = cell(c_contact);
+            let (key, form) = match channel {
+                ConsentChannel::Whatsapp => phones.read(row.record.get(c_contact).unwrap_or("")),
+                ConsentChannel::TwitterDm if super::audience::is_handle(raw) => (
+                    Some(ContactKey::Handle(handles.intern(raw))),
+                    PhoneForm::NotPhone,
+                ),
+                ConsentChannel::TwitterDm => (None, PhoneForm::NotPhone),
+            };
+            let Some(contact) = key else {
+                let what = if channel == ConsentChannel::Whatsapp {
+                    "a phone number"
+                } else {
+                    "an X handle"
+                };
+                bad(
+                    sink,
+                    c_contact,
+                    format!("row {}: \"{raw}\" is not {what}", row.line),
+                    "write phones like +393331234567 and handles like @mario",
+                );
+                continue;
+            };
+            events.push(ConsentEvent {
+                contact,
+                form,
+                channel,
+                purpose,
+                action,
+                at,
+                has_source: c_source.is_some_and(|i| !cell(i).is_empty()),
+                line: row.line,
+                row_start: row.start,
+            });
+        }
+        events
+    }
 }
 
 /// Reads a ledger time: a date (start of that local day), a local date-time, or a
@@ -268,6 +373,46 @@ fn local(n: NaiveDateTime, s: &str, tz: Tz) -> Result<DateTime<Utc>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ledger_read_in_chunks_is_the_ledger_read_in_one_go() {
+        let text = "# consent export\ncontact,channel,purpose,action,at,source\n\
+            +393331234567,whatsapp,marketing,granted,2026-01-15,form\n\
+            \n# camplint-disable consent/no-source\n\
+            @Mario,twitter-dm,marketing,granted,2026-01-15,\r\n\
+            +39 333 123 4568,whatsapp,service,granted,2026-01-16,x\n\
+            +39333,whatsapp,marketing,granted,2026-01-16,x\n\
+            @luigi,twitter-dm,marketing,withdrawn,2026-02-01,x,extra\n\
+            @MARIO,twitter-dm,marketing,withdrawn,yesterday,x\n\
+            @luigi,twitter-dm,marketing,withdrawn,2026-02-01T10:00,x\n\
+            +393331234567,sms,marketing,granted,2026-01-15,form\n\
+            @mario,twitter-dm,marketing,withdrawn,2026-02-02,x";
+        let tz = chrono_tz::Europe::Rome;
+        let read = |chunk| {
+            let phones = PhoneReader::new(crate::domain::phone::Region::IT);
+            let mut handles = Handles::default();
+            let mut sink = Sink::default();
+            let l = load_in_chunks(FileId(0), text, tz, &phones, &mut handles, &mut sink, chunk);
+            let events: Vec<String> = l.events.iter().map(|e| format!("{e:?}")).collect();
+            let found: Vec<String> = sink
+                .into_vec()
+                .iter()
+                .map(|d| format!("{:?} {}", d.span, d.message))
+                .collect();
+            (
+                events,
+                found,
+                handles.name(0).to_string(),
+                handles.name(1).to_string(),
+            )
+        };
+        let whole = read(usize::MAX / 4);
+        assert_eq!(whole.0.len(), 6, "{:?}", whole.0);
+        assert_eq!(whole.1.len(), 3, "{:?}", whole.1);
+        for chunk in [1, 7, 40, 100] {
+            assert_eq!(read(chunk), whole, "chunks of {chunk} bytes");
+        }
+    }
 
     #[test]
     fn ledger_times_in_every_usual_shape() {
