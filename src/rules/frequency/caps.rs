@@ -11,6 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use rayon::prelude::*;
 
 use crate::analysis::plan::Occurrence;
 use crate::analysis::Context;
@@ -18,7 +20,7 @@ use crate::base::channel::Purpose;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
 use crate::domain::time::format_local;
-use crate::domain::time::window::cap_violations_with_starts;
+use crate::domain::time::window::{cap_violations_with_starts, Cap};
 use crate::project::{contact, ContactKey, Project};
 use crate::rules::frequency::counter::{cap_words, span_words, Counter};
 
@@ -124,6 +126,101 @@ impl Finding {
     fn relate(&mut self, entry: (usize, usize), at: DateTime<Utc>) {
         let e = self.related.entry(entry).or_insert(at);
         *e = (*e).min(at);
+    }
+
+    /// Adds what another thread found for the same (send entry, cap) in other groups.
+    fn merge(&mut self, other: Finding) {
+        self.groups.extend(other.groups);
+        if let Some(at) = other.first {
+            self.first = Some(self.first.map_or(at, |f| f.min(at)));
+        }
+        if let Some((lo, hi)) = other.counts {
+            self.counts = Some(match self.counts {
+                Some((a, b)) => (a.min(lo), b.max(hi)),
+                None => (lo, hi),
+            });
+        }
+        for (entry, at) in other.related {
+            self.relate(entry, at);
+        }
+    }
+}
+
+/// What counting one membership group's timeline needs, shared by the threads.
+struct Timelines<'a> {
+    plan: &'a [Occurrence],
+    caps: &'a [Cap],
+    /// Each cap's window start for each plan occurrence.
+    starts: &'a [Vec<DateTime<Utc>>],
+    /// Each audience's counted occurrences, in plan order.
+    by_audience: &'a [Vec<usize>],
+    /// Every counted occurrence (the `twitter` account's one timeline).
+    every: &'a [usize],
+    /// The first finding slot of each campaign.
+    first_slot: &'a [usize],
+    twitter: bool,
+    tz: Tz,
+}
+
+impl Timelines<'_> {
+    /// Counts group `gi`'s timeline against every cap, into `found` (one slot per (send
+    /// entry, cap)); `picked` is scratch space.
+    fn count(
+        &self,
+        gi: usize,
+        group: &Membership,
+        found: &mut [Option<Finding>],
+        picked: &mut Vec<usize>,
+    ) {
+        let indices: &[usize] = if self.twitter {
+            self.every
+        } else {
+            picked.clear();
+            for &a in &group.audiences {
+                picked.extend(self.by_audience.get(a).map(Vec::as_slice).unwrap_or(&[]));
+            }
+            // A send to two of the group's audiences reaches them once.
+            picked.sort_unstable();
+            picked.dedup();
+            picked
+        };
+        // (instant, (index in the plan, occurrence)).
+        let timeline: Vec<(DateTime<Utc>, (usize, Occurrence))> = indices
+            .iter()
+            .filter_map(|&oi| self.plan.get(oi).map(|o| (o.at, (oi, *o))))
+            .collect();
+        let caps = self.caps.len();
+        for (ki, cap) in self.caps.iter().enumerate() {
+            let start = |i: usize, t: DateTime<Utc>| {
+                timeline
+                    .get(i)
+                    .and_then(|&(_, (oi, _))| self.starts.get(ki).and_then(|s| s.get(oi)))
+                    .copied()
+                    .unwrap_or_else(|| cap.per.subtract_from_utc(t, self.tz))
+            };
+            for v in cap_violations_with_starts(&timeline, cap.max, start) {
+                let (_, send) = v.send;
+                let own = (send.campaign, send.send);
+                let slot = self
+                    .first_slot
+                    .get(own.0)
+                    .map_or(usize::MAX, |&f| f + own.1 * caps + ki);
+                let Some(f) = found.get_mut(slot) else {
+                    continue;
+                };
+                let f = f.get_or_insert_with(Finding::default);
+                f.record(gi, send.at, v.count);
+                let fresh = f.unrelated(gi, v.window.clone());
+                for (at, (oi, o)) in timeline.get(fresh).unwrap_or_default() {
+                    let entry = (o.campaign, o.send);
+                    // Earlier repeats of this same send count too: a daily repeat can break
+                    // a daily cap on its own, and `related` must then show them.
+                    if (entry != own || *at < send.at) && f.first_sight(*oi) {
+                        f.relate(entry, *at);
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -263,196 +360,204 @@ pub fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
         })
         .collect();
     let slots = p.campaigns.iter().map(|c| c.sends.len()).sum::<usize>() * caps.len();
-    let mut findings: Vec<Option<Finding>> = Vec::new();
-    findings.resize_with(slots, || None);
-    let mut keys: Vec<(usize, usize, usize)> = vec![(0, 0, 0); slots];
-    let mut picked: Vec<usize> = Vec::new();
-    for (gi, group) in groups.iter().enumerate() {
-        let indices: &[usize] = if counter == Counter::Twitter {
-            &every
-        } else {
-            picked.clear();
-            for &a in &group.audiences {
-                picked.extend(by_audience.get(a).map(Vec::as_slice).unwrap_or(&[]));
-            }
-            // A send to two of the group's audiences reaches them once.
-            picked.sort_unstable();
-            picked.dedup();
-            &picked
-        };
-        // (instant, (index in the plan, occurrence)).
-        let timeline: Vec<(DateTime<Utc>, (usize, Occurrence))> = indices
-            .iter()
-            .filter_map(|&oi| cx.plan.occurrences.get(oi).map(|o| (o.at, (oi, *o))))
-            .collect();
-        for (ki, cap) in caps.iter().enumerate() {
-            let start = |i: usize, t: DateTime<Utc>| {
-                timeline
-                    .get(i)
-                    .and_then(|&(_, (oi, _))| starts.get(ki).and_then(|s| s.get(oi)))
-                    .copied()
-                    .unwrap_or_else(|| cap.per.subtract_from_utc(t, tz))
-            };
-            for v in cap_violations_with_starts(&timeline, cap.max, start) {
-                let (_, send) = v.send;
-                let own = (send.campaign, send.send);
-                let slot = first_slot
-                    .get(own.0)
-                    .map_or(usize::MAX, |&f| f + own.1 * caps.len() + ki);
-                let (Some(f), Some(key)) = (findings.get_mut(slot), keys.get_mut(slot)) else {
-                    continue;
-                };
-                *key = (own.0, own.1, ki);
-                let f = f.get_or_insert_with(Finding::default);
-                f.record(gi, send.at, v.count);
-                let fresh = f.unrelated(gi, v.window.clone());
-                for (at, (oi, o)) in timeline.get(fresh).unwrap_or_default() {
-                    let entry = (o.campaign, o.send);
-                    // Earlier repeats of this same send count too: a daily repeat can break
-                    // a daily cap on its own, and `related` must then show them.
-                    if (entry != own || *at < send.at) && f.first_sight(*oi) {
-                        f.relate(entry, *at);
-                    }
+    let shared = Timelines {
+        plan: &cx.plan.occurrences,
+        caps,
+        starts: &starts,
+        by_audience: &by_audience,
+        every: &every,
+        first_slot: &first_slot,
+        twitter: counter == Counter::Twitter,
+        tz,
+    };
+    // Groups are counted on every core, each thread into its own findings, merged after:
+    // what a finding gathers (groups, earliest instant, counts, related sends with their
+    // instants) is the same whichever thread saw it first.
+    let empty = || {
+        let mut v: Vec<Option<Finding>> = Vec::new();
+        v.resize_with(slots, || None);
+        (v, Vec::new())
+    };
+    let (findings, _) = groups
+        .par_iter()
+        .enumerate()
+        .fold(empty, |(mut found, mut picked), (gi, group)| {
+            shared.count(gi, group, &mut found, &mut picked);
+            (found, picked)
+        })
+        .reduce(empty, |(mut a, picked), (b, _)| {
+            for (x, y) in a.iter_mut().zip(b) {
+                match (x.as_mut(), y) {
+                    (Some(x), Some(y)) => x.merge(y),
+                    (None, y) => *x = y,
+                    (Some(_), None) => {}
                 }
             }
-        }
-    }
-    for ((ci, si, ki), f) in keys
+            (a, picked)
+        });
+    // Slot numbers back to (campaign, send, cap).
+    let keys: Vec<(usize, usize, usize)> = p
+        .campaigns
+        .iter()
+        .enumerate()
+        .flat_map(|(ci, c)| {
+            (0..c.sends.len()).flat_map(move |si| (0..caps.len()).map(move |ki| (ci, si, ki)))
+        })
+        .collect();
+    let found: Vec<((usize, usize, usize), Finding)> = keys
         .into_iter()
         .zip(findings)
         .filter_map(|(k, f)| Some((k, f?)))
-    {
-        let (Some(c), Some(cap), Some(first), Some((lo, hi))) =
-            (p.campaigns.get(ci), caps.get(ki), f.first, f.counts)
-        else {
-            continue;
-        };
-        let Some(send) = c.sends.get(si) else {
-            continue;
-        };
-        let how_many = if lo == hi {
-            format!("{hi}")
-        } else {
-            format!("up to {hi}")
-        };
-        let when = format_local(first, tz);
-        let per = span_words(cap.per);
-        // Who the send reaches: (people, " in `vip`", the first names), for one person
-        // or DM counters.
-        let reached = (counter != Counter::Twitter).then(|| {
-            // Everyone is in exactly one group and each group's list is sorted, so the
-            // first names overall are among the first names of each group: no need to
-            // gather and sort up to every recipient.
-            let mut first: Vec<ContactKey> = f
-                .groups
-                .iter()
-                .filter_map(|&g| groups.get(g))
-                .flat_map(|g| g.keys.iter().take(NAMED).copied())
-                .collect();
-            first.sort_unstable();
-            first.truncate(NAMED);
-            let sets: BTreeSet<&[usize]> = f
-                .groups
-                .iter()
-                .filter_map(|&g| groups.get(g).map(|g| g.audiences.as_slice()))
-                .collect();
-            let who = match sets.iter().next() {
-                Some(set) if sets.len() == 1 => audience_phrase(p, set),
-                _ => String::new(),
-            };
-            let n: usize = f
-                .groups
-                .iter()
-                .filter_map(|&g| groups.get(g))
-                .map(|g| g.keys.len())
-                .sum();
-            let names = name_list(p, &first, n);
-            (n, who, names)
-        });
-        let key = counter.key();
-        let (message, help) = match (&reached, cap.max) {
-            // A cap of 0 is a ban, not a count: say so instead of "over the cap of 0".
-            (None, 0) => (
-                format!(
-                    "camplint.toml allows no marketing posts on {key} (max = 0 per {per}), but this post goes out on {when}"
-                ),
-                format!(
-                    "remove this post, or if the account may publish marketing posts, raise max in [frequency] {key} of camplint.toml"
-                ),
-            ),
-            (Some((n, who, names)), 0) => (
-                format!(
-                    "camplint.toml allows no marketing messages on {key} (max = 0 per {per}), but this send reaches {n} {}{who}, first on {when}: {names}",
-                    if *n == 1 { "person" } else { "people" }
-                ),
-                format!(
-                    "remove this send, or if marketing messages on {key} are allowed, raise max in [frequency] {key} of camplint.toml"
-                ),
-            ),
-            (None, _) => (
-                format!(
-                    "the account would publish {how_many} {} within {per}, over the cap of {} (a thread counts as one post); first with this send on {when}",
-                    counter.noun(hi),
-                    cap_words(cap)
-                ),
-                over_help(&f, (ci, si), cap.max, &per, counter),
-            ),
-            (Some((n, who, names)), _) => (
-                format!(
-                    "{n} {}{who} would get {how_many} {} within {per}, over the cap of {}; first with this send on {when}: {names}",
-                    if *n == 1 { "recipient" } else { "recipients" },
-                    counter.noun(hi),
-                    cap_words(cap)
-                ),
-                over_help(&f, (ci, si), cap.max, &per, counter),
-            ),
-        };
-        let mut d = Diagnostic::new(&CAP_EXCEEDED, c.file, send.at.span(), message, help);
-        // With max = 0 every send is reported on its own: the others are beside the point.
-        let mut related: Vec<(DateTime<Utc>, (usize, usize))> = if cap.max == 0 {
-            Vec::new()
-        } else {
-            f.related.iter().map(|(&e, &at)| (at, e)).collect()
-        };
-        related.sort_unstable();
-        for (at, (rc, rs)) in related {
-            let (Some(oc), Some(os)) = (
-                p.campaigns.get(rc),
-                p.campaigns.get(rc).and_then(|c| c.sends.get(rs)),
-            ) else {
-                continue;
-            };
-            let when = if at == first {
-                "at the same time".to_string()
-            } else {
-                format!("less than {per} before")
-            };
-            d = if (rc, rs) == (ci, si) {
-                // An earlier repeat of this send: point at its `repeat`.
-                let span = os.repeat.as_ref().map_or(os.at.span(), |r| r.span());
-                d.with_related(
-                    oc.file,
-                    span,
-                    format!(
-                        "this send's repeat also goes out on {}, {when}",
-                        format_local(at, tz)
-                    ),
-                )
-            } else {
-                d.with_related(
-                    oc.file,
-                    os.at.span(),
-                    format!(
-                        "`{}` sends {} on {}, {when}",
-                        oc.id,
-                        os.message.get_ref(),
-                        format_local(at, tz)
-                    ),
-                )
-            };
-        }
+        .collect();
+    // Each finding's message names its first recipients and dates every related send:
+    // written on every core, pushed in slot order.
+    let described: Vec<Diagnostic> = found
+        .into_par_iter()
+        .filter_map(|(slot, f)| describe(p, caps, &groups, counter, slot, f))
+        .collect();
+    for d in described {
         sink.push(d);
     }
+}
+
+/// The finding of send `si` of campaign `ci` over cap `ki`, from what the groups found.
+fn describe(
+    p: &Project,
+    caps: &[Cap],
+    groups: &[Membership],
+    counter: Counter,
+    (ci, si, ki): (usize, usize, usize),
+    f: Finding,
+) -> Option<Diagnostic> {
+    let tz = p.config.timezone;
+    let (Some(c), Some(cap), Some(first), Some((lo, hi))) =
+        (p.campaigns.get(ci), caps.get(ki), f.first, f.counts)
+    else {
+        return None;
+    };
+    let send = c.sends.get(si)?;
+    let how_many = if lo == hi {
+        format!("{hi}")
+    } else {
+        format!("up to {hi}")
+    };
+    let when = format_local(first, tz);
+    let per = span_words(cap.per);
+    // Who the send reaches: (people, " in `vip`", the first names), for one person
+    // or DM counters.
+    let reached = (counter != Counter::Twitter).then(|| {
+        // Everyone is in exactly one group and each group's list is sorted, so the
+        // first names overall are among the first names of each group: no need to
+        // gather and sort up to every recipient.
+        let mut first: Vec<ContactKey> = f
+            .groups
+            .iter()
+            .filter_map(|&g| groups.get(g))
+            .flat_map(|g| g.keys.iter().take(NAMED).copied())
+            .collect();
+        first.sort_unstable();
+        first.truncate(NAMED);
+        let sets: BTreeSet<&[usize]> = f
+            .groups
+            .iter()
+            .filter_map(|&g| groups.get(g).map(|g| g.audiences.as_slice()))
+            .collect();
+        let who = match sets.iter().next() {
+            Some(set) if sets.len() == 1 => audience_phrase(p, set),
+            _ => String::new(),
+        };
+        let n: usize = f
+            .groups
+            .iter()
+            .filter_map(|&g| groups.get(g))
+            .map(|g| g.keys.len())
+            .sum();
+        let names = name_list(p, &first, n);
+        (n, who, names)
+    });
+    let key = counter.key();
+    let (message, help) = match (&reached, cap.max) {
+        // A cap of 0 is a ban, not a count: say so instead of "over the cap of 0".
+        (None, 0) => (
+            format!(
+                "camplint.toml allows no marketing posts on {key} (max = 0 per {per}), but this post goes out on {when}"
+            ),
+            format!(
+                "remove this post, or if the account may publish marketing posts, raise max in [frequency] {key} of camplint.toml"
+            ),
+        ),
+        (Some((n, who, names)), 0) => (
+            format!(
+                "camplint.toml allows no marketing messages on {key} (max = 0 per {per}), but this send reaches {n} {}{who}, first on {when}: {names}",
+                if *n == 1 { "person" } else { "people" }
+            ),
+            format!(
+                "remove this send, or if marketing messages on {key} are allowed, raise max in [frequency] {key} of camplint.toml"
+            ),
+        ),
+        (None, _) => (
+            format!(
+                "the account would publish {how_many} {} within {per}, over the cap of {} (a thread counts as one post); first with this send on {when}",
+                counter.noun(hi),
+                cap_words(cap)
+            ),
+            over_help(&f, (ci, si), cap.max, &per, counter),
+        ),
+        (Some((n, who, names)), _) => (
+            format!(
+                "{n} {}{who} would get {how_many} {} within {per}, over the cap of {}; first with this send on {when}: {names}",
+                if *n == 1 { "recipient" } else { "recipients" },
+                counter.noun(hi),
+                cap_words(cap)
+            ),
+            over_help(&f, (ci, si), cap.max, &per, counter),
+        ),
+    };
+    let mut d = Diagnostic::new(&CAP_EXCEEDED, c.file, send.at.span(), message, help);
+    // With max = 0 every send is reported on its own: the others are beside the point.
+    let mut related: Vec<(DateTime<Utc>, (usize, usize))> = if cap.max == 0 {
+        Vec::new()
+    } else {
+        f.related.iter().map(|(&e, &at)| (at, e)).collect()
+    };
+    related.sort_unstable();
+    for (at, (rc, rs)) in related {
+        let (Some(oc), Some(os)) = (
+            p.campaigns.get(rc),
+            p.campaigns.get(rc).and_then(|c| c.sends.get(rs)),
+        ) else {
+            return None;
+        };
+        let when = if at == first {
+            "at the same time".to_string()
+        } else {
+            format!("less than {per} before")
+        };
+        d = if (rc, rs) == (ci, si) {
+            // An earlier repeat of this send: point at its `repeat`.
+            let span = os.repeat.as_ref().map_or(os.at.span(), |r| r.span());
+            d.with_related(
+                oc.file,
+                span,
+                format!(
+                    "this send's repeat also goes out on {}, {when}",
+                    format_local(at, tz)
+                ),
+            )
+        } else {
+            d.with_related(
+                oc.file,
+                os.at.span(),
+                format!(
+                    "`{}` sends {} on {}, {when}",
+                    oc.id,
+                    os.message.get_ref(),
+                    format_local(at, tz)
+                ),
+            )
+        };
+    }
+    Some(d)
 }
 
 /// The help of a send over a cap: spread the sends, or repeat less often when only its
