@@ -102,8 +102,47 @@ pub struct PhoneReader {
     seen: Vec<Mutex<Memo>>,
 }
 
-/// Remembered answers of one shard of a [`PhoneReader`].
-type Memo = HashMap<u64, (Option<ContactKey>, PhoneForm)>;
+/// Remembered answers of one shard of a [`PhoneReader`]: a million numbers must fit
+/// the processor's cache as far as they can, so an answer is one byte and the hash is
+/// a multiply (the keys are phone digits, not chosen by an attacker to collide).
+type Memo = HashMap<u64, Remembered, rustc_hash::FxBuildHasher>;
+
+/// The answer for a cell `+{n}`, where the number read (if any) is `n` itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Remembered {
+    /// `+{n}` is the number `n`, written as E.164 (so valid).
+    E164,
+    /// `+{n}` is the number `n`, not valid for its country.
+    Invalid,
+    /// `+{n}` is not a phone number.
+    Unreadable,
+}
+
+impl Remembered {
+    /// How `answer` for the cell `+{n}` is remembered; `None` for an answer that is
+    /// not one of these (the cell is then parsed each time it comes).
+    fn of(answer: (Option<ContactKey>, PhoneForm), n: u64) -> Option<Remembered> {
+        match answer {
+            (None, PhoneForm::Unreadable) => Some(Remembered::Unreadable),
+            (Some(ContactKey::Phone(e)), form) if E164::from_u64(n) == Some(e) => match form {
+                PhoneForm::E164 => Some(Remembered::E164),
+                PhoneForm::Invalid => Some(Remembered::Invalid),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The answer again.
+    fn answer(self, n: u64) -> (Option<ContactKey>, PhoneForm) {
+        let key = E164::from_u64(n).map(ContactKey::Phone);
+        match (self, key) {
+            (Remembered::E164, Some(k)) => (Some(k), PhoneForm::E164),
+            (Remembered::Invalid, Some(k)) => (Some(k), PhoneForm::Invalid),
+            _ => (None, PhoneForm::Unreadable),
+        }
+    }
+}
 
 /// Shards of a [`PhoneReader`]'s memory.
 const SHARDS: u64 = 16;
@@ -125,23 +164,23 @@ impl PhoneReader {
         // A lock poisoned by a panic elsewhere only costs the memory, never the answer.
         let shard = self.seen.get((n % SHARDS) as usize);
         let known = shard.and_then(|m| m.lock().ok().and_then(|m| m.get(&n).copied()));
-        if let Some(answer) = known {
-            return answer;
+        if let Some(known) = known {
+            return known.answer(n);
         }
         let answer = read_phone(raw, self.region);
-        if let Some(Ok(mut m)) = shard.map(Mutex::lock) {
-            m.insert(n, answer);
+        if let (Some(Ok(mut m)), Some(r)) = (shard.map(Mutex::lock), Remembered::of(answer, n)) {
+            m.insert(n, r);
         }
         answer
     }
 }
 
-/// The digits of `raw` when it is exactly `+` then 1 to 19 digits, the first not `0`
-/// (so that `+{n}` gives `raw` back).
+/// The digits of `raw` when it is exactly `+` then 1 to 15 digits (E.164's longest),
+/// the first not `0` (so that `+{n}` gives `raw` back).
 fn plus_digits_value(raw: &str) -> Option<u64> {
     let digits = raw.strip_prefix('+')?;
     let b = digits.as_bytes();
-    if b.is_empty() || b.len() > 19 || b[0] == b'0' || !b.iter().all(u8::is_ascii_digit) {
+    if b.is_empty() || b.len() > 15 || b[0] == b'0' || !b.iter().all(u8::is_ascii_digit) {
         return None;
     }
     digits.parse().ok()
@@ -191,6 +230,16 @@ mod tests {
         assert_eq!(plus_digits_value("+393331234567"), Some(393331234567));
         assert_eq!(plus_digits_value("+0393"), None);
         assert_eq!(plus_digits_value("+39 3"), None);
-        assert_eq!(plus_digits_value("+12345678901234567890"), None);
+        assert_eq!(plus_digits_value("+1234567890123456"), None);
+        // Every kind of answer comes back as parsing gives it, remembered or not.
+        for raw in ["+393331234567", "+39333", "+1", "+999", "+3900000000001"] {
+            let answer = read_phone(raw, Region::IT);
+            let n = plus_digits_value(raw).unwrap();
+            if let Some(r) = Remembered::of(answer, n) {
+                assert_eq!(r.answer(n), answer, "{raw}");
+            }
+            assert_eq!(reader.read(raw), answer, "{raw}");
+            assert_eq!(reader.read(raw), answer, "{raw} again");
+        }
     }
 }
