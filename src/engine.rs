@@ -108,15 +108,8 @@ pub fn check(
     let mut sink = Sink::default();
     let project = project::load_from(files, &rules::CATALOGUE, &mut sink)?;
     let renders = crate::analysis::renders::Renders::new(&project);
-    // Drafts render on the other core while the sends are planned and consent computed.
-    let ((plan, coverage), ()) = rayon::join(
-        || {
-            let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
-            let coverage = crate::analysis::consent::Coverage::compute(&project, &plan);
-            (plan, coverage)
-        },
-        || renders.prepare(&project),
-    );
+    let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
+    let coverage = crate::analysis::LazyCoverage::default();
     let cx = Context {
         project: &project,
         plan: &plan,
@@ -124,7 +117,14 @@ pub fn check(
         coverage: &coverage,
         now,
     };
-    rules::run_all(&cx, &mut sink);
+    // Drafts render while the checks run: consent coverage is computed by the consent
+    // check, frequency caps meanwhile count on the other core, and content rules render
+    // what is not rendered yet on first use.
+    rayon::join(
+        || renders.prepare(&project),
+        || rules::run_all(&cx, &mut sink),
+    );
+    let coverage = coverage.into_inner(&project, &plan);
     let mut diagnostics = finalize(&project, sink.into_vec(), selection);
     sort(&project, &mut diagnostics);
     let summary = summarize(&project, &plan, &coverage, &diagnostics);
@@ -186,7 +186,7 @@ pub fn check_draft(
     let mut sink = Sink::default();
     let project = project::load_from(&only, &rules::CATALOGUE, &mut sink)?;
     let plan = crate::analysis::plan::Plan::default();
-    let coverage = crate::analysis::consent::Coverage::default();
+    let coverage = crate::analysis::LazyCoverage::ready(Default::default());
     let renders = crate::analysis::renders::Renders::new(&project);
     let cx = Context {
         project: &project,

@@ -108,7 +108,7 @@ const EXAMPLES: usize = 5;
 /// Runs the consent checks.
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
-    for g in &cx.coverage.groups {
+    for g in &cx.coverage().groups {
         for (rule, found) in [&MISSING, &WITHDRAWN, &EXPIRED]
             .into_iter()
             .zip(&g.families)

@@ -249,7 +249,7 @@ fn memberships(p: &Project, counter: Counter, audiences: &BTreeSet<usize>) -> Ve
                 .map(|key| (key, ai)),
         );
     }
-    pairs.sort_unstable();
+    pairs.par_sort_unstable();
     pairs.dedup();
     let mut by_set: BTreeMap<Vec<usize>, Vec<ContactKey>> = BTreeMap::new();
     let mut set: Vec<usize> = Vec::new();
@@ -404,6 +404,17 @@ pub fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
             (0..c.sends.len()).flat_map(move |si| (0..caps.len()).map(move |ki| (ci, si, ki)))
         })
         .collect();
+    // 200,000 related sends of the large bench name a few thousand distinct instants:
+    // each is written once.
+    let local: BTreeMap<DateTime<Utc>, String> = cx
+        .plan
+        .occurrences
+        .iter()
+        .map(|o| o.at)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|at| (at, format_local(at, tz)))
+        .collect();
     let found: Vec<((usize, usize, usize), Finding)> = keys
         .into_iter()
         .zip(findings)
@@ -413,7 +424,7 @@ pub fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
     // written on every core, pushed in slot order.
     let described: Vec<Diagnostic> = found
         .into_par_iter()
-        .filter_map(|(slot, f)| describe(p, caps, &groups, counter, slot, f))
+        .filter_map(|(slot, f)| describe(p, caps, &groups, counter, &local, slot, f))
         .collect();
     for d in described {
         sink.push(d);
@@ -426,10 +437,17 @@ fn describe(
     caps: &[Cap],
     groups: &[Membership],
     counter: Counter,
+    local: &BTreeMap<DateTime<Utc>, String>,
     (ci, si, ki): (usize, usize, usize),
     f: Finding,
 ) -> Option<Diagnostic> {
     let tz = p.config.timezone;
+    let format_local = |at: DateTime<Utc>, tz| {
+        local
+            .get(&at)
+            .cloned()
+            .unwrap_or_else(|| format_local(at, tz))
+    };
     let (Some(c), Some(cap), Some(first), Some((lo, hi))) =
         (p.campaigns.get(ci), caps.get(ki), f.first, f.counts)
     else {
@@ -447,23 +465,23 @@ fn describe(
     // or DM counters.
     let reached = (counter != Counter::Twitter).then(|| {
         // Everyone is in exactly one group and each group's list is sorted, so the
-        // first names overall are among the first names of each group: no need to
-        // gather and sort up to every recipient.
-        let mut first: Vec<ContactKey> = f
-            .groups
-            .iter()
-            .filter_map(|&g| groups.get(g))
-            .flat_map(|g| g.keys.iter().take(NAMED).copied())
-            .collect();
-        first.sort_unstable();
-        first.truncate(NAMED);
-        let sets: BTreeSet<&[usize]> = f
-            .groups
-            .iter()
-            .filter_map(|&g| groups.get(g).map(|g| g.audiences.as_slice()))
-            .collect();
-        let who = match sets.iter().next() {
-            Some(set) if sets.len() == 1 => audience_phrase(p, set),
+        // first names overall are among the first names of each group: the smallest
+        // are kept while the groups go by, instead of gathering and sorting every
+        // group's (a send can reach a thousand groups).
+        let mut first: Vec<ContactKey> = Vec::with_capacity(NAMED + 1);
+        for g in f.groups.iter().filter_map(|&g| groups.get(g)) {
+            for &k in g.keys.iter().take(NAMED) {
+                if first.len() == NAMED && first.last().is_some_and(|&last| k >= last) {
+                    break;
+                }
+                first.insert(first.partition_point(|&x| x < k), k);
+                first.truncate(NAMED);
+            }
+        }
+        // Groups are distinct sets of audiences: the people share one set only when
+        // they are one group.
+        let who = match f.groups.iter().next().and_then(|&g| groups.get(g)) {
+            Some(g) if f.groups.len() == 1 => audience_phrase(p, &g.audiences),
             _ => String::new(),
         };
         let n: usize = f
