@@ -229,8 +229,13 @@ fn color(stream_is_tty: bool) -> bool {
 /// Writes a command's output to stdout. A reader that stops early (a closed pipe, as
 /// with `| head`) is not a failure; any other write error is exit 2, never a panic.
 fn emit(text: &str) -> Result<(), ExitCode> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    emit_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// [`emit`] for output written piece by piece, through a buffer.
+fn emit_with(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), ExitCode> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             say!("camplint: cannot write to standard output: {e}");
             Err(ExitCode::from(2))
@@ -327,14 +332,14 @@ fn check(args: CheckArgs) -> ExitCode {
             Err(e) => return fail(e),
         }
     };
-    let mut text = Vec::new();
-    // Writing into memory cannot fail; the one real write is emit's.
-    let _ = match (args.statistics, args.format) {
-        (true, Format::Json) => output::statistics::write_json(&report, &mut text),
-        (true, _) => output::statistics::write_human(&report, style, &mut text),
-        (false, format) => output::write(&report, format, style, &mut text),
-    };
-    if let Err(code) = emit(&String::from_utf8_lossy(&text)) {
+    // Streamed: the JSON report of a big project is 100 MB, and holding it in memory
+    // before writing cost as much as the time to write it.
+    let written = emit_with(|out| match (args.statistics, args.format) {
+        (true, Format::Json) => output::statistics::write_json(&report, out),
+        (true, _) => output::statistics::write_human(&report, style, out),
+        (false, format) => output::write(&report, format, style, out),
+    });
+    if let Err(code) = written {
         return code;
     }
     let errors = report
@@ -345,6 +350,9 @@ fn check(args: CheckArgs) -> ExitCode {
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Warning);
+    // The process ends right after: freeing a big project's memory piece by piece
+    // would only delay the exit.
+    std::mem::forget(report);
     if errors || (args.deny_warnings && warnings) {
         ExitCode::from(1)
     } else {
