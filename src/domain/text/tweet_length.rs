@@ -181,10 +181,12 @@ fn emoji_end(s: &str, i: usize) -> Option<usize> {
         }
         return (at(k) == Some('\u{20E3}')).then_some(i + k + 3);
     }
-    let mut status = first.emoji_status();
-    if !first.is_emoji_char() {
+    // In ASCII only `#`, `*` and the digits (handled above) have the Emoji property:
+    // the table lookups are kept for the rest, which in a post is nearly every letter.
+    if first.is_ascii() || !first.is_emoji_char() {
         return None;
     }
+    let mut status = first.emoji_status();
     let mut qualified = is_emoji_presentation(status);
     let mut k = first.len_utf8();
     loop {
