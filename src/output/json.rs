@@ -2,17 +2,11 @@
 
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::base::diagnostic::Severity;
-use crate::engine::{Report, Summary};
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    summary: &'a Summary,
-}
+use crate::engine::Report;
 
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
@@ -47,58 +41,104 @@ struct JsonFix<'a> {
     replacement: &'a str,
 }
 
-/// Writes the JSON document followed by a newline.
+/// Writes the JSON document followed by a newline: the bytes `serde_json`'s pretty
+/// printer gives for the whole document, with the findings serialised on every core
+/// (a big project's report is 100 MB).
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let p = &report.project;
-    let diagnostics = report
+    // Findings in runs of this many, each run written into its own buffer.
+    const RUN: usize = 1024;
+    let runs: Vec<Vec<u8>> = report
         .diagnostics
-        .iter()
-        .map(|d| {
-            let (start, end) = super::positions(p, d);
-            JsonDiagnostic {
-                rule: d.rule.code,
-                severity: d.severity,
-                message: &d.message,
-                file: &p.sources.get(d.file).path,
-                line: start.line,
-                column: start.column,
-                end_line: end.line,
-                end_column: end.column,
-                help: &d.help,
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| {
-                        let src = p.sources.get(r.file);
-                        let at = src.line_col(r.span.start);
-                        JsonRelated {
-                            file: &src.path,
-                            line: at.line,
-                            column: at.column,
-                            message: &r.message,
-                        }
-                    })
-                    .collect(),
-                fix: d.fix.as_ref().map(|f| {
-                    let src = p.sources.get(f.file);
-                    let (s, e) = (src.line_col(f.span.start), src.line_col(f.span.end));
-                    JsonFix {
-                        file: &src.path,
-                        line: s.line,
-                        column: s.column,
-                        end_line: e.line,
-                        end_column: e.column,
-                        replacement: &f.replacement,
-                    }
-                }),
+        .par_chunks(RUN)
+        .map(|run| {
+            let mut buf = Vec::new();
+            let mut one = Vec::new();
+            for (i, d) in run.iter().enumerate() {
+                if i > 0 {
+                    buf.extend_from_slice(b",\n");
+                }
+                one.clear();
+                serde_json::to_writer_pretty(&mut one, &json_diagnostic(p, d))
+                    .map_err(io::Error::other)?;
+                // An element of the top-level array sits two levels deep. JSON strings
+                // escape their line breaks, so every line break here is the printer's.
+                indent(&mut buf, &one, b"    ", true);
             }
+            Ok(buf)
         })
-        .collect();
-    let doc = Document {
-        version: 1,
-        diagnostics,
-        summary: &report.summary,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
-    writeln!(out)
+        .collect::<io::Result<_>>()?;
+    out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
+    for (i, run) in runs.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        out.write_all(run)?;
+    }
+    if !runs.is_empty() {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"],\n  \"summary\": ")?;
+    let summary = serde_json::to_vec_pretty(&report.summary).map_err(io::Error::other)?;
+    let mut buf = Vec::with_capacity(summary.len() + 64);
+    indent(&mut buf, &summary, b"  ", false);
+    out.write_all(&buf)?;
+    out.write_all(b"\n}\n")
+}
+
+/// Appends `json` to `buf` with `pad` before each line (before the first too when
+/// `first`).
+fn indent(buf: &mut Vec<u8>, json: &[u8], pad: &[u8], first: bool) {
+    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            buf.push(b'\n');
+        }
+        if i > 0 || first {
+            buf.extend_from_slice(pad);
+        }
+        buf.extend_from_slice(line);
+    }
+}
+
+/// The JSON form of one finding.
+fn json_diagnostic<'a>(
+    p: &'a crate::project::Project,
+    d: &'a crate::base::diagnostic::Diagnostic,
+) -> JsonDiagnostic<'a> {
+    let (start, end) = super::positions(p, d);
+    JsonDiagnostic {
+        rule: d.rule.code,
+        severity: d.severity,
+        message: &d.message,
+        file: &p.sources.get(d.file).path,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        help: &d.help,
+        related: d
+            .related
+            .iter()
+            .map(|r| {
+                let src = p.sources.get(r.file);
+                let at = src.line_col(r.span.start);
+                JsonRelated {
+                    file: &src.path,
+                    line: at.line,
+                    column: at.column,
+                    message: &r.message,
+                }
+            })
+            .collect(),
+        fix: d.fix.as_ref().map(|f| {
+            let src = p.sources.get(f.file);
+            let (s, e) = (src.line_col(f.span.start), src.line_col(f.span.end));
+            JsonFix {
+                file: &src.path,
+                line: s.line,
+                column: s.column,
+                end_line: e.line,
+                end_column: e.column,
+                replacement: &f.replacement,
+            }
+        }),
+    }
 }
