@@ -3,8 +3,9 @@
 # (default 600 s each, every target). New inputs go to corpus-run/<target>/ (not
 # committed; the seeds in corpus/<target>/ are read, never written); crashes, timeouts
 # and out-of-memory inputs go to artifacts/<target>/.
-# Uses `cargo +nightly` when a nightly toolchain is installed, else RUSTC_BOOTSTRAP=1 on
-# stable (cargo-fuzz needs nightly-only sanitizer flags).
+# Uses `cargo +nightly` when a nightly toolchain is installed, else (or when
+# RUSTC_BOOTSTRAP=1 is set already) the default toolchain with RUSTC_BOOTSTRAP=1: cargo-fuzz
+# needs nightly-only sanitizer flags.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-600}
@@ -13,7 +14,7 @@ targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     mapfile -t targets < <(cargo fuzz list)
 fi
-if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+if [ -z "${RUSTC_BOOTSTRAP:-}" ] && rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     cargo=(cargo +nightly)
 else
     export RUSTC_BOOTSTRAP=1
