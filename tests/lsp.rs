@@ -323,6 +323,84 @@ fn bad_input_never_stops_the_server() {
 }
 
 #[test]
+fn a_keystroke_during_a_project_wide_publication_comes_first_and_stays_newest() {
+    let (_tmp, root) = copy_fixture("content-it");
+    // Many drafts with a finding each: a change of camplint.toml republishes all of them.
+    let others = 600;
+    for i in 0..others {
+        let text = format!("Chiama il 333 12345{:02}\n", i % 100);
+        std::fs::write(root.join(format!("messages/wa/gen-{i:03}.md")), text).expect("write");
+    }
+    // Enough findings in the edited draft for the worker to prepare them as JSON.
+    let draft = root.join("messages/wa/zz-molti.md");
+    let lines: String = (0..70)
+        .map(|i| format!("Chiama il 333 12345{i:02}\n"))
+        .collect();
+    std::fs::write(&draft, &lines).expect("write");
+    let uri = url(&draft);
+    let mut c = Client::in_process();
+    c.initialize(&[&root], false);
+    c.open(&draft, 1);
+    c.diagnostics(&uri, |p| codes(p).len() > 70);
+    c.diagnostics(&url(&root.join("messages/wa/gen-599.md")), |p| {
+        has(p, "phone/not-international")
+    });
+    c.settle(std::time::Duration::from_millis(500));
+    c.drain();
+    c.take_others(&uri);
+
+    let config = root.join("camplint.toml");
+    let good = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("{good}\n[rules]\n\"phone/not-international\" = \"warning\"\n"),
+    )
+    .expect("write");
+    c.disk_changed(&[(&config, 2)]);
+    // Every phone finding of the file shown with the new severity.
+    let is_warning = |p: &Value| {
+        let phones: Vec<&Value> = p["diagnostics"]
+            .as_array()
+            .map(|a| a.iter().filter(|d| d["code"] == "phone/not-international").collect())
+            .unwrap_or_default();
+        !phones.is_empty() && phones.iter().all(|d| d["severity"] == 2)
+    };
+    let is_publish = |m: &Value| m["method"] == "textDocument/publishDiagnostics";
+    // The full check's results have started to go out: type in the draft right now.
+    c.wait(|m| is_publish(m) && m["params"]["uri"] != uri.as_str() && is_warning(&m["params"]));
+    c.replace(&draft, 2, &format!("{lines}Chiama il 333 7654321\n"));
+    let typed = c.wait(|m| is_publish(m) && m["params"]["uri"] == uri.as_str());
+    assert_eq!(version(&typed["params"]), Some(2), "{typed}");
+    assert!(find(&typed["params"], "333 7654321").is_some() && is_warning(&typed["params"]));
+    let earlier = c.take_others(&uri);
+
+    let answer = c.request("shutdown", Value::Null);
+    assert_eq!(answer["result"], Value::Null);
+    let after: Vec<Value> = c.drain().into_iter().filter(|m| is_publish(m)).collect();
+    let later = after.iter().filter(|m| m["params"]["uri"] != uri.as_str()).count();
+    // Served before the rest of the queue: the project's publications go on after it.
+    assert!(later > 0, "{earlier} publications came before the keystroke's, none after");
+    // The one waited for, those before the keystroke's and those after: every draft.
+    assert!(1 + earlier + later >= others, "{earlier} + {later}");
+    // Nothing older about the draft after its newest findings.
+    for m in after.iter().filter(|m| m["params"]["uri"] == uri.as_str()) {
+        assert_eq!(version(&m["params"]), Some(2));
+        assert!(find(&m["params"], "333 7654321").is_some(), "stale: {m}");
+    }
+    // Every generated draft published after it ends with the newest severity.
+    let mut last = std::collections::BTreeMap::new();
+    for m in after.iter().filter(|m| m["params"]["uri"].to_string().contains("/gen-")) {
+        last.insert(m["params"]["uri"].to_string(), m["params"].clone());
+    }
+    assert!(!last.is_empty() && last.values().all(is_warning));
+    c.notify("exit", Value::Null);
+    match c.server {
+        lsp_client::Server::Thread(h) => assert_eq!(h.join().ok(), Some(0)),
+        lsp_client::Server::Process(_) => unreachable!(),
+    }
+}
+
+#[test]
 fn exit_without_shutdown_is_code_1() {
     let mut c = Client::in_process();
     c.initialize(&[], false);

@@ -118,7 +118,8 @@ impl Server {
     fn main_loop(&mut self, incoming: &Receiver<Incoming>, done: &Receiver<Done>) -> i32 {
         loop {
             let now = Instant::now();
-            // With publications queued the loop only looks whether a message is waiting.
+            // With publications queued the loop only looks whether a message is waiting,
+            // and gives the writer a moment to catch up.
             let wait = if self.outbox.is_empty() {
                 self.spaces
                     .values()
@@ -129,7 +130,7 @@ impl Server {
                         d.saturating_duration_since(now)
                     })
             } else {
-                Duration::ZERO
+                Duration::from_millis(1)
             };
             select! {
                 recv(incoming) -> m => {

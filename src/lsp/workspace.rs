@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use crossbeam_channel::Sender;
 use lsp_types::Url;
+use serde_json::Value;
 
 use super::findings::{convert, file_url, FileFindings};
 use super::text::Encoding;
@@ -24,6 +25,8 @@ use crate::engine::Report;
 use crate::project::fs::{Disk, Overlay};
 use crate::project::{LoadError, CONFIG_FILE};
 
+/// From how many findings a file's diagnostics are turned into JSON on the worker.
+const PREPARED_FROM: usize = 64;
 /// How long a burst of changes may be quiet before the full check starts.
 const SETTLE: Duration = Duration::from_millis(150);
 /// The longest a steady stream of changes can put a full check off.
@@ -97,6 +100,9 @@ pub struct Checked {
     /// The findings of every file that has some (those of a broken `camplint.toml` when
     /// the project could not be loaded for that), versioned as the job's documents.
     pub files: BTreeMap<String, FileFindings>,
+    /// The `diagnostics` of the files with many findings, already in JSON: turning the
+    /// ledger's tens of thousands into JSON takes the loop a tenth of a second.
+    pub json: BTreeMap<String, Value>,
 }
 
 impl Workspace {
@@ -213,23 +219,19 @@ pub fn spawn_worker(done: Sender<Done>) -> std::io::Result<Sender<Job>> {
     std::thread::Builder::new()
         .name("camplint-lsp-check".into())
         .spawn(move || {
+            // The full checks get threads of their own: a draft checked on the loop
+            // meanwhile would otherwise queue its parallel parts behind theirs, for seconds.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("camplint-lsp-check-{i}"))
+                .build()
+                .ok();
             for job in rx {
+                let work = || checked(&job);
                 let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let report = run(&job);
-                    let files = match &report {
-                        Ok(r) => group(
-                            &job.folder,
-                            &r.diagnostics,
-                            &r.project.sources,
-                            &job.versions,
-                            job.enc,
-                        ),
-                        Err(LoadError::Config(diags, sources)) => {
-                            group(&job.folder, diags, sources, &job.versions, job.enc)
-                        }
-                        Err(_) => BTreeMap::new(),
-                    };
-                    Checked { report, files }
+                    match &pool {
+                        Some(pool) => pool.install(work),
+                        None => work(),
+                    }
                 }))
                 .map_err(|p| panic_text(p.as_ref()));
                 if done.send(Done { job, result }).is_err() {
@@ -238,6 +240,40 @@ pub fn spawn_worker(done: Sender<Done>) -> std::io::Result<Sender<Job>> {
             }
         })?;
     Ok(tx)
+}
+
+/// A full check with its findings ready for the client.
+fn checked(job: &Job) -> Checked {
+    let report = run(job);
+    let files = match &report {
+        Ok(r) => group(
+            &job.folder,
+            &r.diagnostics,
+            &r.project.sources,
+            &job.versions,
+            job.enc,
+        ),
+        Err(LoadError::Config(diags, sources)) => {
+            group(&job.folder, diags, sources, &job.versions, job.enc)
+        }
+        Err(_) => BTreeMap::new(),
+    };
+    let json = files
+        .iter()
+        .filter(|(_, f)| f.items.len() >= PREPARED_FROM)
+        .filter_map(|(rel, f)| Some((rel.clone(), diagnostics_json(f)?)))
+        .collect();
+    Checked {
+        report,
+        files,
+        json,
+    }
+}
+
+/// The `diagnostics` of a file's `publishDiagnostics`.
+fn diagnostics_json(f: &FileFindings) -> Option<Value> {
+    let list: Vec<&lsp_types::Diagnostic> = f.items.iter().map(|i| &i.diagnostic).collect();
+    serde_json::to_value(list).ok()
 }
 
 /// One full check of the project as the job saw it.

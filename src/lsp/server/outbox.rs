@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use lsp_types::Url;
+use serde_json::Value;
 
 /// What a queued publication sends when its turn comes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,10 @@ pub(super) enum Queued {
         space: usize,
         /// The file, root-relative.
         rel: String,
+        /// Its findings' `diagnostics` already in JSON (from the worker), when many. They
+        /// stay true while the entry waits: whatever changes the file's findings later
+        /// publishes it directly (dropping the entry) or queues it anew.
+        json: Option<Value>,
     },
     /// An empty list for a file that lost its findings, tied to this document version.
     Cleared(Option<i32>),
@@ -66,6 +71,7 @@ mod tests {
         Queued::Shown {
             space: 0,
             rel: rel.to_string(),
+            json: None,
         }
     }
 

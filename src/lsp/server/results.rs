@@ -1,8 +1,12 @@
 //! The results of full checks: taken in when the worker is done (already in the
 //! editor's positions), and published through the outbox a batch at a time.
 
+use std::time::{Duration, Instant};
+
 use crossbeam_channel::Receiver;
-use lsp_types::{MessageType, Url};
+use lsp_server::Notification;
+use lsp_types::{MessageType, PublishDiagnosticsParams, Url};
+use serde_json::Value;
 
 use super::outbox::Queued;
 use super::Server;
@@ -14,6 +18,11 @@ use crate::project::LoadError;
 /// How many queued publications go out between two looks at the client's messages: a
 /// few milliseconds of work, so a keystroke behind them is answered well within 100 ms.
 const BATCH: usize = 256;
+/// The most time one batch may take.
+const BATCH_TIME: Duration = Duration::from_millis(10);
+/// How many messages may wait for the writer before no more queued ones are handed to
+/// it: a keystroke's findings go out behind them, so the queue must wait here instead.
+const WRITER_BACKLOG: usize = 8;
 
 impl Server {
     /// Takes in a finished full check, unless a newer state is already waiting, and
@@ -25,10 +34,11 @@ impl Server {
         };
         w.running = false;
         if job.generation != w.generation {
+            drop_elsewhere(done.result);
             return;
         }
         let root = w.root.display().to_string();
-        let (mut next, problem) = match done.result {
+        let (mut next, mut json, problem, old_report) = match done.result {
             Err(panic) => {
                 self.log(
                     MessageType::ERROR,
@@ -37,21 +47,13 @@ impl Server {
                 return;
             }
             Ok(checked) => {
-                let problem = match checked.report {
-                    Ok(report) => {
-                        w.report = Some(report);
-                        None
-                    }
-                    Err(LoadError::Config(..)) => {
-                        w.report = None;
-                        None
-                    }
-                    Err(e) => {
-                        w.report = None;
-                        Some(format!("camplint cannot check {root}: {e}"))
-                    }
+                let (report, problem) = match checked.report {
+                    Ok(report) => (Some(report), None),
+                    Err(LoadError::Config(..)) => (None, None),
+                    Err(e) => (None, Some(format!("camplint cannot check {root}: {e}"))),
                 };
-                (checked.files, problem)
+                let old_report = std::mem::replace(&mut w.report, report);
+                (checked.files, checked.json, problem, old_report)
             }
         };
         // Documents opened during the check, equal to what it read (anything else would
@@ -73,6 +75,7 @@ impl Server {
             .collect();
         w.fresh.retain(|_, s| *s > job.seq);
         for rel in later {
+            json.remove(&rel);
             match w.shown.get(&rel) {
                 Some(old) => next.insert(rel.clone(), old.clone()),
                 None => next.remove(&rel),
@@ -90,21 +93,27 @@ impl Server {
             if old.get(rel) != Some(now) {
                 if let Some(uri) = w.url(rel) {
                     let space = job.space;
+                    let json = json.remove(rel);
                     let rel = rel.clone();
-                    self.outbox.queue(uri, Queued::Shown { space, rel });
+                    self.outbox.queue(uri, Queued::Shown { space, rel, json });
                 }
             }
         }
         w.shown = next;
+        drop_elsewhere((old_report, old, json));
         if let Some(problem) = problem {
             self.log(MessageType::WARNING, problem);
         }
     }
 
-    /// Sends queued publications until a batch is out, the queue is empty or a client
-    /// message is waiting (that one is served first).
+    /// Sends queued publications until a batch is out, the queue is empty, a client
+    /// message is waiting (that one is served first) or the writer is behind.
     pub(super) fn send_queued(&mut self, incoming: &Receiver<Incoming>) {
+        let start = Instant::now();
         for _ in 0..BATCH {
+            if start.elapsed() > BATCH_TIME || self.out.len() >= WRITER_BACKLOG {
+                return;
+            }
             if !incoming.is_empty() {
                 return;
             }
@@ -137,10 +146,11 @@ impl Server {
             items: Vec::new(),
         };
         match what {
-            Queued::Shown { space, rel } => match self.spaces.get(&space) {
-                Some(w) => match w.shown.get(&rel) {
-                    Some(f) => self.send(super::notification(uri, f)),
-                    None => self.send(super::notification(
+            Queued::Shown { space, rel, json } => match self.spaces.get(&space) {
+                Some(w) => match (w.shown.get(&rel), json) {
+                    (Some(f), Some(json)) => self.send(prepared(uri, f.version, json)),
+                    (Some(f), None) => self.send(super::notification(uri, f)),
+                    (None, _) => self.send(super::notification(
                         uri,
                         &cleared(w.versions.get(&rel).copied()),
                     )),
@@ -150,4 +160,27 @@ impl Server {
             Queued::Cleared(version) => self.send(super::notification(uri, &cleared(version))),
         }
     }
+}
+
+/// A `publishDiagnostics` whose `diagnostics` are in JSON already.
+fn prepared(uri: &Url, version: Option<i32>, diagnostics: Value) -> Notification {
+    let empty = PublishDiagnosticsParams {
+        uri: uri.clone(),
+        diagnostics: Vec::new(),
+        version,
+    };
+    let mut params = serde_json::to_value(empty).unwrap_or(Value::Null);
+    if let Some(fields) = params.as_object_mut() {
+        fields.insert("diagnostics".to_string(), diagnostics);
+    }
+    Notification::new("textDocument/publishDiagnostics".into(), params)
+}
+
+/// Drops a big value (the previous report, a project's findings) on a thread of its own:
+/// freeing millions of allocations would hold the loop up for a tenth of a second. If no
+/// thread can be started, it is dropped here.
+fn drop_elsewhere<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("camplint-lsp-drop".into())
+        .spawn(move || drop(value));
 }
