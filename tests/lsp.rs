@@ -361,7 +361,11 @@ fn a_keystroke_during_a_project_wide_publication_comes_first_and_stays_newest() 
     let is_warning = |p: &Value| {
         let phones: Vec<&Value> = p["diagnostics"]
             .as_array()
-            .map(|a| a.iter().filter(|d| d["code"] == "phone/not-international").collect())
+            .map(|a| {
+                a.iter()
+                    .filter(|d| d["code"] == "phone/not-international")
+                    .collect()
+            })
             .unwrap_or_default();
         !phones.is_empty() && phones.iter().all(|d| d["severity"] == 2)
     };
@@ -377,9 +381,15 @@ fn a_keystroke_during_a_project_wide_publication_comes_first_and_stays_newest() 
     let answer = c.request("shutdown", Value::Null);
     assert_eq!(answer["result"], Value::Null);
     let after: Vec<Value> = c.drain().into_iter().filter(|m| is_publish(m)).collect();
-    let later = after.iter().filter(|m| m["params"]["uri"] != uri.as_str()).count();
+    let later = after
+        .iter()
+        .filter(|m| m["params"]["uri"] != uri.as_str())
+        .count();
     // Served before the rest of the queue: the project's publications go on after it.
-    assert!(later > 0, "{earlier} publications came before the keystroke's, none after");
+    assert!(
+        later > 0,
+        "{earlier} publications came before the keystroke's, none after"
+    );
     // The one waited for, those before the keystroke's and those after: every draft.
     assert!(1 + earlier + later >= others, "{earlier} + {later}");
     // Nothing older about the draft after its newest findings.
@@ -389,7 +399,10 @@ fn a_keystroke_during_a_project_wide_publication_comes_first_and_stays_newest() 
     }
     // Every generated draft published after it ends with the newest severity.
     let mut last = std::collections::BTreeMap::new();
-    for m in after.iter().filter(|m| m["params"]["uri"].to_string().contains("/gen-")) {
+    for m in after
+        .iter()
+        .filter(|m| m["params"]["uri"].to_string().contains("/gen-"))
+    {
         last.insert(m["params"]["uri"].to_string(), m["params"].clone());
     }
     assert!(!last.is_empty() && last.values().all(is_warning));

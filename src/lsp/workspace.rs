@@ -227,13 +227,12 @@ pub fn spawn_worker(done: Sender<Done>) -> std::io::Result<Sender<Job>> {
                 .ok();
             for job in rx {
                 let work = || checked(&job);
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    match &pool {
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &pool {
                         Some(pool) => pool.install(work),
                         None => work(),
-                    }
-                }))
-                .map_err(|p| panic_text(p.as_ref()));
+                    }))
+                    .map_err(|p| panic_text(p.as_ref()));
                 if done.send(Done { job, result }).is_err() {
                     break;
                 }
