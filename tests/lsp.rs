@@ -323,6 +323,97 @@ fn bad_input_never_stops_the_server() {
 }
 
 #[test]
+fn a_keystroke_during_a_project_wide_publication_comes_first_and_stays_newest() {
+    let (_tmp, root) = copy_fixture("content-it");
+    // Many drafts with a finding each: a change of camplint.toml republishes all of them.
+    let others = 600;
+    for i in 0..others {
+        let text = format!("Chiama il 333 12345{:02}\n", i % 100);
+        std::fs::write(root.join(format!("messages/wa/gen-{i:03}.md")), text).expect("write");
+    }
+    // Enough findings in the edited draft for the worker to prepare them as JSON.
+    let draft = root.join("messages/wa/zz-molti.md");
+    let lines: String = (0..70)
+        .map(|i| format!("Chiama il 333 12345{i:02}\n"))
+        .collect();
+    std::fs::write(&draft, &lines).expect("write");
+    let uri = url(&draft);
+    let mut c = Client::in_process();
+    c.initialize(&[&root], false);
+    c.open(&draft, 1);
+    c.diagnostics(&uri, |p| codes(p).len() > 70);
+    c.diagnostics(&url(&root.join("messages/wa/gen-599.md")), |p| {
+        has(p, "phone/not-international")
+    });
+    c.settle(std::time::Duration::from_millis(500));
+    c.drain();
+    c.take_others(&uri);
+
+    let config = root.join("camplint.toml");
+    let good = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        format!("{good}\n[rules]\n\"phone/not-international\" = \"warning\"\n"),
+    )
+    .expect("write");
+    c.disk_changed(&[(&config, 2)]);
+    // Every phone finding of the file shown with the new severity.
+    let is_warning = |p: &Value| {
+        let phones: Vec<&Value> = p["diagnostics"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|d| d["code"] == "phone/not-international")
+                    .collect()
+            })
+            .unwrap_or_default();
+        !phones.is_empty() && phones.iter().all(|d| d["severity"] == 2)
+    };
+    let is_publish = |m: &Value| m["method"] == "textDocument/publishDiagnostics";
+    // The full check's results have started to go out: type in the draft right now.
+    c.wait(|m| is_publish(m) && m["params"]["uri"] != uri.as_str() && is_warning(&m["params"]));
+    c.replace(&draft, 2, &format!("{lines}Chiama il 333 7654321\n"));
+    let typed = c.wait(|m| is_publish(m) && m["params"]["uri"] == uri.as_str());
+    assert_eq!(version(&typed["params"]), Some(2), "{typed}");
+    assert!(find(&typed["params"], "333 7654321").is_some() && is_warning(&typed["params"]));
+    let earlier = c.take_others(&uri);
+
+    let answer = c.request("shutdown", Value::Null);
+    assert_eq!(answer["result"], Value::Null);
+    let after: Vec<Value> = c.drain().into_iter().filter(|m| is_publish(m)).collect();
+    let later = after
+        .iter()
+        .filter(|m| m["params"]["uri"] != uri.as_str())
+        .count();
+    // Served before the rest of the queue: the project's publications go on after it.
+    assert!(
+        later > 0,
+        "{earlier} publications came before the keystroke's, none after"
+    );
+    // The one waited for, those before the keystroke's and those after: every draft.
+    assert!(1 + earlier + later >= others, "{earlier} + {later}");
+    // Nothing older about the draft after its newest findings.
+    for m in after.iter().filter(|m| m["params"]["uri"] == uri.as_str()) {
+        assert_eq!(version(&m["params"]), Some(2));
+        assert!(find(&m["params"], "333 7654321").is_some(), "stale: {m}");
+    }
+    // Every generated draft published after it ends with the newest severity.
+    let mut last = std::collections::BTreeMap::new();
+    for m in after
+        .iter()
+        .filter(|m| m["params"]["uri"].to_string().contains("/gen-"))
+    {
+        last.insert(m["params"]["uri"].to_string(), m["params"].clone());
+    }
+    assert!(!last.is_empty() && last.values().all(is_warning));
+    c.notify("exit", Value::Null);
+    match c.server {
+        lsp_client::Server::Thread(h) => assert_eq!(h.join().ok(), Some(0)),
+        lsp_client::Server::Process(_) => unreachable!(),
+    }
+}
+
+#[test]
 fn exit_without_shutdown_is_code_1() {
     let mut c = Client::in_process();
     c.initialize(&[], false);
@@ -347,44 +438,50 @@ fn the_binary_speaks_lsp_over_stdio() {
 
 /// Keystroke latency on a big project: `CAMPLINT_LSP_BENCH=DIR cargo test --release --test
 /// lsp -- --ignored --nocapture` (DIR from `examples/gen_big`, see `scripts/bench.sh`).
-/// Times the first full check, then didChange → publishDiagnostics of one draft.
+/// Times the first full check, then didChange → publishDiagnostics of one draft: alone,
+/// while a full check runs, and while a full check's results are being published.
+/// `camplint.toml` of DIR is changed for the last part and put back.
 #[test]
 #[ignore]
 fn keystroke_latency_on_a_big_project() {
+    use std::time::{Duration, Instant};
     let Some(root) = std::env::var_os("CAMPLINT_LSP_BENCH").map(std::path::PathBuf::from) else {
         return;
     };
     let root = std::fs::canonicalize(root).expect("the project exists");
-    let first = walkdir::WalkDir::new(root.join("messages"))
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .find(|p| p.extension().is_some_and(|e| e == "md"))
-        .expect("a draft");
+    let pick = |dir: &str, ext: &str| {
+        walkdir::WalkDir::new(root.join(dir))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .map(|e| e.into_path())
+            .find(|p| p.extension().is_some_and(|e| e == ext))
+            .expect("a file")
+    };
+    let first = pick("messages", "md");
+    let uri = url(&first);
     let mut c = Client::in_process();
-    let start = std::time::Instant::now();
+    let start = Instant::now();
     c.initialize(&[&root], false);
     let text = c.open(&first, 1);
-    // The first publication of anything comes from the first full check; a request
-    // answered after it means every publication of that check was received.
     c.wait(|m| m["method"] == "textDocument/publishDiagnostics");
     println!("first full check: {:?}", start.elapsed());
-    let idle = json!({"textDocument": {"uri": url(&first).as_str()}, "position": {"line": 0, "character": 0}});
-    c.request("textDocument/hover", idle);
+    c.settle(Duration::from_secs(1));
+    c.take_others(&uri);
     let mut v = 1;
+    // One edit: its latency, and how many publications of other files came meanwhile.
     let mut edit = |c: &mut Client| {
         v += 1;
-        let t = std::time::Instant::now();
+        let t = Instant::now();
         c.replace(
             &first,
             v,
             &format!("{text}\nChiama il 333 12345{:02}\n", v % 100),
         );
-        c.diagnostics(&url(&first), |p| version(p) == Some(i64::from(v)));
-        t.elapsed()
+        c.diagnostics(&uri, |p| version(p) == Some(i64::from(v)));
+        (t.elapsed(), c.take_others(&uri))
     };
-    let report = |what: &str, mut times: Vec<std::time::Duration>| {
+    let report = |what: &str, mut times: Vec<Duration>| {
         times.sort();
         println!(
             "{what}: {} edits, min {:?}, median {:?}, max {:?}",
@@ -394,23 +491,53 @@ fn keystroke_latency_on_a_big_project() {
             times[times.len() - 1]
         );
     };
-    let quiet: Vec<_> = (0..20).map(|_| edit(&mut c)).collect();
+    let quiet: Vec<_> = (0..20).map(|_| edit(&mut c).0).collect();
     report("didChange → publish, nothing else running", quiet);
     // A campaign changed on disk: a full check starts in the background after 150 ms;
     // the draft's own findings must not wait for it.
-    let campaign = walkdir::WalkDir::new(root.join("campaigns"))
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .map(|e| e.into_path())
-        .find(|p| p.extension().is_some_and(|e| e == "toml"))
-        .expect("a campaign");
-    let t = std::time::Instant::now();
+    let campaign = pick("campaigns", "toml");
+    let t = Instant::now();
     c.disk_changed(&[(&campaign, 2)]);
     let mut busy = Vec::new();
-    while t.elapsed() < std::time::Duration::from_secs(10) {
-        busy.push(edit(&mut c));
+    while t.elapsed() < Duration::from_secs(10) {
+        busy.push(edit(&mut c).0);
     }
     report("didChange → publish during a full check", busy);
+    // A severity changed in camplint.toml: every campaign's consent findings and the
+    // ledger's 33,000 are published again. Edits go on until the publications have
+    // been over for 2 s; those during which other files' findings arrived count.
+    let config = root.join("camplint.toml");
+    let good = std::fs::read_to_string(&config).expect("camplint.toml");
+    let severities = [
+        "\n[rules]\n\"consent/no-source\" = \"warning\"\n\"consent/missing\" = \"warning\"\n",
+        "",
+    ];
+    for (round, extra) in severities.iter().enumerate() {
+        std::fs::write(&config, format!("{good}{extra}")).expect("write camplint.toml");
+        c.disk_changed(&[(&config, 2)]);
+        let t = Instant::now();
+        let (mut during, mut published, mut last) = (Vec::new(), 0, None::<Instant>);
+        while t.elapsed() < Duration::from_secs(60)
+            && last.is_none_or(|l| l.elapsed() < Duration::from_secs(2))
+        {
+            let (took, others) = edit(&mut c);
+            if others > 0 {
+                during.push(took);
+                published += others;
+                last = Some(Instant::now());
+            }
+        }
+        if during.is_empty() {
+            println!("round {round}: no publication of other files seen");
+        } else {
+            report(
+                &format!(
+                    "round {round}: didChange → publish while {published} files are published"
+                ),
+                during,
+            );
+        }
+    }
+    std::fs::write(&config, good).expect("camplint.toml put back");
     assert_eq!(c.shutdown(), 0);
 }

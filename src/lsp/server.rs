@@ -15,11 +15,12 @@ use serde_json::Value;
 use super::findings::{self, FileFindings};
 use super::text::Encoding;
 use super::transport::Incoming;
-use super::workspace::{panic_text, spawn_worker, Done, Job, Workspace};
+use super::workspace::{group, panic_text, spawn_worker, Done, Job, Workspace};
 use crate::project::fs::{Disk, Overlay};
-use crate::project::LoadError;
 
 mod documents;
+mod outbox;
+mod results;
 mod setup;
 
 /// More changed drafts than this in one go (a `git pull`) are left to one full check.
@@ -45,6 +46,8 @@ struct Server {
     seq: u64,
     /// Drafts to re-check on their own before anything else is answered.
     dirty: BTreeSet<(usize, String)>,
+    /// Publications of full checks not sent yet.
+    outbox: outbox::Outbox,
     next_request: u64,
     shutdown: bool,
 }
@@ -82,6 +85,7 @@ pub fn run(
         jobs,
         seq: 0,
         dirty: BTreeSet::new(),
+        outbox: outbox::Outbox::default(),
         next_request: 0,
         shutdown: false,
     };
@@ -114,15 +118,20 @@ impl Server {
     fn main_loop(&mut self, incoming: &Receiver<Incoming>, done: &Receiver<Done>) -> i32 {
         loop {
             let now = Instant::now();
-            let wait = self
-                .spaces
-                .values()
-                .filter(|w| !w.running)
-                .filter_map(|w| w.due)
-                .min()
-                .map_or(Duration::from_secs(3600), |d| {
-                    d.saturating_duration_since(now)
-                });
+            // With publications queued the loop only looks whether a message is waiting,
+            // and gives the writer a moment to catch up.
+            let wait = if self.outbox.is_empty() {
+                self.spaces
+                    .values()
+                    .filter(|w| !w.running)
+                    .filter_map(|w| w.due)
+                    .min()
+                    .map_or(Duration::from_secs(3600), |d| {
+                        d.saturating_duration_since(now)
+                    })
+            } else {
+                Duration::from_millis(1)
+            };
             select! {
                 recv(incoming) -> m => {
                     let Ok(first) = m else { return 1 };
@@ -147,6 +156,7 @@ impl Server {
             }
             self.flush();
             self.start_jobs();
+            self.send_queued(incoming);
         }
     }
 
@@ -211,11 +221,13 @@ impl Server {
         let id = r.id.clone();
         let answer: Result<Value, (ErrorCode, String)> = match r.method.as_str() {
             "shutdown" => {
+                self.send_all_queued();
                 self.shutdown = true;
                 Ok(Value::Null)
             }
             "textDocument/hover" => params::<HoverParams>(r.params).map(|p| {
                 let pos = p.text_document_position_params;
+                self.send_queued_of(&pos.text_document.uri);
                 let hover = self
                     .current(&pos.text_document.uri)
                     .and_then(|f| findings::hover(f, pos.position));
@@ -223,6 +235,7 @@ impl Server {
             }),
             "textDocument/codeAction" => params::<CodeActionParams>(r.params).map(|p| {
                 let uri = p.text_document.uri;
+                self.send_queued_of(&uri);
                 let actions = match self.current(&uri) {
                     Some(f) => {
                         findings::actions(f, &uri, &p.range, p.context.only.as_deref(), &|fixes| {
@@ -372,8 +385,13 @@ impl Server {
             }));
             match checked {
                 Ok(Ok(dr)) => {
-                    let mut grouped =
-                        w.group(&dr.diagnostics, &dr.project.sources, &w.versions, self.enc);
+                    let mut grouped = group(
+                        &w.folder,
+                        &dr.diagnostics,
+                        &dr.project.sources,
+                        &w.versions,
+                        self.enc,
+                    );
                     let found = grouped.remove(&rel).unwrap_or_else(|| FileFindings {
                         version: w.versions.get(&rel).copied(),
                         items: Vec::new(),
@@ -405,7 +423,7 @@ impl Server {
     fn start_jobs(&mut self) {
         let now = Instant::now();
         for (&id, w) in &mut self.spaces {
-            if let Some(job) = w.take_job(id, self.seq, now) {
+            if let Some(job) = w.take_job(id, self.seq, self.enc, now) {
                 if self.jobs.send(job).is_err() {
                     w.running = false;
                 }
@@ -413,116 +431,10 @@ impl Server {
         }
     }
 
-    /// Takes in a finished full check, unless a newer state is already waiting.
-    fn on_done(&mut self, done: Done) {
-        let job = done.job;
-        let enc = self.enc;
-        let Some(w) = self.spaces.get_mut(&job.space) else {
-            return;
-        };
-        w.running = false;
-        if job.generation != w.generation {
-            return;
-        }
-        let mut next = match done.result {
-            Err(panic) => {
-                let root = w.root.display().to_string();
-                self.log(
-                    MessageType::ERROR,
-                    format!("camplint failed checking {root}: {panic}"),
-                );
-                return;
-            }
-            Ok(Ok(report)) => {
-                let next = w.group(
-                    &report.diagnostics,
-                    &report.project.sources,
-                    &job.versions,
-                    enc,
-                );
-                w.report = Some(report);
-                next
-            }
-            Ok(Err(LoadError::Config(diags, sources))) => {
-                w.report = None;
-                w.group(&diags, &sources, &job.versions, enc)
-            }
-            Ok(Err(e)) => {
-                w.report = None;
-                let root = w.root.display().to_string();
-                self.log(
-                    MessageType::WARNING,
-                    format!("camplint cannot check {root}: {e}"),
-                );
-                BTreeMap::new()
-            }
-        };
-        let Some(w) = self.spaces.get_mut(&job.space) else {
-            return;
-        };
-        // Documents opened during the check, equal to what it read (anything else would
-        // have restarted it or be re-checked below): their findings are of that version.
-        for (rel, v) in &w.versions {
-            if !job.versions.contains_key(rel) {
-                if let Some(f) = next.get_mut(rel) {
-                    f.version = Some(*v);
-                }
-            }
-        }
-        // Drafts edited after the check started keep their newer findings, and are
-        // re-checked against the new project right after.
-        let later: Vec<String> = w
-            .fresh
-            .iter()
-            .filter(|(_, &s)| s > job.seq)
-            .map(|(rel, _)| rel.clone())
-            .collect();
-        w.fresh.retain(|_, s| *s > job.seq);
-        for rel in later {
-            match w.shown.get(&rel) {
-                Some(old) => next.insert(rel.clone(), old.clone()),
-                None => next.remove(&rel),
-            };
-            self.dirty.insert((job.space, rel));
-        }
-        let Some(w) = self.spaces.get_mut(&job.space) else {
-            return;
-        };
-        let old = std::mem::take(&mut w.shown);
-        let mut sends = Vec::new();
-        for (rel, before) in &old {
-            if !next.contains_key(rel) {
-                let cleared = FileFindings {
-                    version: w.versions.get(rel).copied(),
-                    items: Vec::new(),
-                };
-                sends.push((w.url(rel), cleared));
-            } else if next.get(rel) == Some(before) {
-                continue;
-            }
-        }
-        for (rel, now) in &next {
-            if old.get(rel) != Some(now) {
-                sends.push((w.url(rel), now.clone()));
-            }
-        }
-        w.shown = next;
-        for (uri, f) in sends {
-            if let Some(uri) = uri {
-                self.publish(&uri, &f);
-            }
-        }
-    }
-
-    fn publish(&self, uri: &Url, f: &FileFindings) {
-        self.send(Notification::new(
-            "textDocument/publishDiagnostics".into(),
-            PublishDiagnosticsParams {
-                uri: uri.clone(),
-                diagnostics: f.items.iter().map(|i| i.diagnostic.clone()).collect(),
-                version: f.version,
-            },
-        ));
+    /// Publishes a file's findings now; a queued older publication of it is dropped.
+    fn publish(&mut self, uri: &Url, f: &FileFindings) {
+        self.outbox.take(uri);
+        self.send(notification(uri, f));
     }
 
     /// Asks the client to report changes to camplint's files made outside the editor
@@ -546,6 +458,18 @@ impl Server {
             setup::watchers(),
         ));
     }
+}
+
+/// The `publishDiagnostics` of a file's findings.
+fn notification(uri: &Url, f: &FileFindings) -> Notification {
+    Notification::new(
+        "textDocument/publishDiagnostics".into(),
+        PublishDiagnosticsParams {
+            uri: uri.clone(),
+            diagnostics: f.items.iter().map(|i| i.diagnostic.clone()).collect(),
+            version: f.version,
+        },
+    )
 }
 
 /// Reads a message's parameters, or says why they are not what the method takes.

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use crossbeam_channel::Sender;
 use lsp_types::Url;
+use serde_json::Value;
 
 use super::findings::{convert, file_url, FileFindings};
 use super::text::Encoding;
@@ -24,6 +25,8 @@ use crate::engine::Report;
 use crate::project::fs::{Disk, Overlay};
 use crate::project::{LoadError, CONFIG_FILE};
 
+/// From how many findings a file's diagnostics are turned into JSON on the worker.
+const PREPARED_FROM: usize = 64;
 /// How long a burst of changes may be quiet before the full check starts.
 const SETTLE: Duration = Duration::from_millis(150);
 /// The longest a steady stream of changes can put a full check off.
@@ -67,6 +70,10 @@ pub struct Job {
     pub seq: u64,
     /// Where to read.
     pub root: PathBuf,
+    /// The folder as the client names it, for the URIs of the findings.
+    pub folder: PathBuf,
+    /// The position encoding the client negotiated.
+    pub enc: Encoding,
     /// The open documents then.
     pub overlay: BTreeMap<String, String>,
     /// Their versions then.
@@ -80,8 +87,22 @@ pub struct Job {
 pub struct Done {
     /// The job it answers.
     pub job: Job,
-    /// The report, why the project could not be loaded, or the panic message.
-    pub result: Result<Result<Report, LoadError>, String>,
+    /// The check and its findings in the editor's terms, or the panic message.
+    pub result: Result<Checked, String>,
+}
+
+/// A full check as the main loop takes it in: the conversion into the client's positions
+/// is done on the worker, so a big project's results never hold up a keystroke.
+#[derive(Debug)]
+pub struct Checked {
+    /// The report, or why the project could not be loaded.
+    pub report: Result<Report, LoadError>,
+    /// The findings of every file that has some (those of a broken `camplint.toml` when
+    /// the project could not be loaded for that), versioned as the job's documents.
+    pub files: BTreeMap<String, FileFindings>,
+    /// The `diagnostics` of the files with many findings, already in JSON: turning the
+    /// ledger's tens of thousands into JSON takes the loop a tenth of a second.
+    pub json: BTreeMap<String, Value>,
 }
 
 impl Workspace {
@@ -171,7 +192,7 @@ impl Workspace {
     }
 
     /// Takes the pending full check if it is due and none is running.
-    pub fn take_job(&mut self, space: usize, seq: u64, now: Instant) -> Option<Job> {
+    pub fn take_job(&mut self, space: usize, seq: u64, enc: Encoding, now: Instant) -> Option<Job> {
         if self.running || self.due.is_none_or(|d| d > now) {
             return None;
         }
@@ -183,32 +204,12 @@ impl Workspace {
             generation: self.generation,
             seq,
             root: self.root.clone(),
+            folder: self.folder.clone(),
+            enc,
             overlay: self.overlay.clone(),
             versions: self.versions.clone(),
             now: Utc::now(),
         })
-    }
-
-    /// Converts diagnostics into findings per file, the version being that of the open
-    /// document the text came from.
-    pub fn group(
-        &self,
-        diagnostics: &[Diagnostic],
-        sources: &Sources,
-        versions: &BTreeMap<String, i32>,
-        enc: Encoding,
-    ) -> BTreeMap<String, FileFindings> {
-        let url = |rel: &str| self.url(rel);
-        let mut out: BTreeMap<String, FileFindings> = BTreeMap::new();
-        for d in diagnostics {
-            let path = &sources.get(d.file).path;
-            let entry = out.entry(path.clone()).or_insert_with(|| FileFindings {
-                version: versions.get(path).copied(),
-                items: Vec::new(),
-            });
-            entry.items.push(convert(d, sources, enc, &url));
-        }
-        out
     }
 }
 
@@ -218,8 +219,19 @@ pub fn spawn_worker(done: Sender<Done>) -> std::io::Result<Sender<Job>> {
     std::thread::Builder::new()
         .name("camplint-lsp-check".into())
         .spawn(move || {
+            // The full checks get threads of their own: a draft checked on the loop
+            // meanwhile would otherwise queue its parallel parts behind theirs, for seconds.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .thread_name(|i| format!("camplint-lsp-check-{i}"))
+                .build()
+                .ok();
             for job in rx {
-                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(&job)))
+                let work = || checked(&job);
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match &pool {
+                        Some(pool) => pool.install(work),
+                        None => work(),
+                    }))
                     .map_err(|p| panic_text(p.as_ref()));
                 if done.send(Done { job, result }).is_err() {
                     break;
@@ -227,6 +239,40 @@ pub fn spawn_worker(done: Sender<Done>) -> std::io::Result<Sender<Job>> {
             }
         })?;
     Ok(tx)
+}
+
+/// A full check with its findings ready for the client.
+fn checked(job: &Job) -> Checked {
+    let report = run(job);
+    let files = match &report {
+        Ok(r) => group(
+            &job.folder,
+            &r.diagnostics,
+            &r.project.sources,
+            &job.versions,
+            job.enc,
+        ),
+        Err(LoadError::Config(diags, sources)) => {
+            group(&job.folder, diags, sources, &job.versions, job.enc)
+        }
+        Err(_) => BTreeMap::new(),
+    };
+    let json = files
+        .iter()
+        .filter(|(_, f)| f.items.len() >= PREPARED_FROM)
+        .filter_map(|(rel, f)| Some((rel.clone(), diagnostics_json(f)?)))
+        .collect();
+    Checked {
+        report,
+        files,
+        json,
+    }
+}
+
+/// The `diagnostics` of a file's `publishDiagnostics`.
+fn diagnostics_json(f: &FileFindings) -> Option<Value> {
+    let list: Vec<&lsp_types::Diagnostic> = f.items.iter().map(|i| &i.diagnostic).collect();
+    serde_json::to_value(list).ok()
 }
 
 /// One full check of the project as the job saw it.
@@ -240,6 +286,28 @@ fn run(job: &Job) -> Result<Report, LoadError> {
         files: &job.overlay,
     };
     crate::engine::check(&files, job.now, None)
+}
+
+/// Converts diagnostics into findings per file, the version being that of the open
+/// document the text came from; `folder` is the project as the client names it.
+pub fn group(
+    folder: &Path,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    versions: &BTreeMap<String, i32>,
+    enc: Encoding,
+) -> BTreeMap<String, FileFindings> {
+    let url = |rel: &str| file_url(folder, rel);
+    let mut out: BTreeMap<String, FileFindings> = BTreeMap::new();
+    for d in diagnostics {
+        let path = &sources.get(d.file).path;
+        let entry = out.entry(path.clone()).or_insert_with(|| FileFindings {
+            version: versions.get(path).copied(),
+            items: Vec::new(),
+        });
+        entry.items.push(convert(d, sources, enc, &url));
+    }
+    out
 }
 
 /// The message of a panic, for the log.

@@ -160,6 +160,24 @@ impl Client {
         found["params"].clone()
     }
 
+    /// Removes the publications of other files than `uri` received so far (while waiting
+    /// for something else) and returns how many there were.
+    pub fn take_others(&mut self, uri: &Url) -> usize {
+        let before = self.backlog.len();
+        self.backlog.retain(|m| {
+            m["method"] != "textDocument/publishDiagnostics" || m["params"]["uri"] == uri.as_str()
+        });
+        before - self.backlog.len()
+    }
+
+    /// Receives everything the server sends until it has been silent for `quiet` (the
+    /// publications of a full check go out in batches, after the first).
+    pub fn settle(&mut self, quiet: Duration) {
+        while let Ok(m) = self.from.recv_timeout(quiet) {
+            self.backlog.push_back(m);
+        }
+    }
+
     /// Every message received so far and not yet waited for.
     pub fn drain(&mut self) -> Vec<Value> {
         while let Ok(m) = self.from.try_recv() {

@@ -8,6 +8,7 @@ use lsp_types::{
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType, MessageType, Url,
 };
 
+use super::outbox::Queued;
 use super::{Doc, Server};
 use crate::lsp::findings::FileFindings;
 use crate::lsp::text;
@@ -164,7 +165,7 @@ impl Server {
                 if let Some(w) = self.spaces.remove(&id) {
                     for rel in w.shown.keys() {
                         if let Some(uri) = w.url(rel) {
-                            self.publish(&uri, &FileFindings::default());
+                            self.outbox.queue(uri, Queued::Cleared(None));
                         }
                     }
                 }
