@@ -70,6 +70,30 @@ pub fn parse(input: &str, default_region: &str) -> Result<Phone, PhoneError> {
 
 /// Parses `input` with an already checked default region (the fast entry point).
 pub fn parse_in(input: &str, default_region: Region) -> Result<Phone, PhoneError> {
+    let mut phone = parse_once(input, default_region)?;
+    // For a number that is not valid, libphonenumber may strip a national prefix after
+    // the country code, so its E.164 form can read as another number (`+43 00000 0`
+    // reads as +4300000, which reads as +430000): the form is read again until it reads
+    // as itself, so that every spelling of a number gets one key (found by fuzzing).
+    for _ in 0..4 {
+        if phone.valid {
+            break;
+        }
+        match parse_once(&phone.e164.to_string(), default_region) {
+            Ok(again) if again.e164 != phone.e164 => {
+                phone = Phone {
+                    written: phone.written,
+                    ..again
+                }
+            }
+            _ => break,
+        }
+    }
+    Ok(phone)
+}
+
+/// One libphonenumber reading of `input`.
+fn parse_once(input: &str, default_region: Region) -> Result<Phone, PhoneError> {
     let number = PHONE_NUMBER_UTIL
         .parse_and_keep_raw_input(input, Some(default_region.inner))
         .map_err(|e| match e {
@@ -158,6 +182,19 @@ fn is_plus_digits(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invalid_numbers_key_reads_as_itself() {
+        // Found by the property test: libphonenumber strips Austria's national prefix
+        // from what follows +43, once per reading.
+        for written in ["+4300 0 000", "+4300000", "+43 0000", "0043 000 000"] {
+            let first = it(written);
+            assert!(!first.valid, "{written}");
+            assert_eq!(it(&first.e164.to_string()).e164, first.e164, "{written}");
+            assert_eq!(it(&first.e164.grouped()).e164, first.e164, "{written}");
+        }
+        assert_eq!(it("+4300 0 000").written, Written::International);
+    }
 
     fn it(input: &str) -> Phone {
         match parse(input, "IT") {
