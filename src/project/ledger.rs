@@ -376,7 +376,7 @@ mod tests {
 
     #[test]
     fn a_ledger_read_in_chunks_is_the_ledger_read_in_one_go() {
-        let text = "# consent export\ncontact,channel,purpose,action,at,source\n\
+        let lf = "# consent export\ncontact,channel,purpose,action,at,source\n\
             +393331234567,whatsapp,marketing,granted,2026-01-15,form\n\
             \n# camplint-disable consent/no-source\n\
             @Mario,twitter-dm,marketing,granted,2026-01-15,\r\n\
@@ -387,6 +387,14 @@ mod tests {
             @luigi,twitter-dm,marketing,withdrawn,2026-02-01T10:00,x\n\
             +393331234567,sms,marketing,granted,2026-01-15,form\n\
             @mario,twitter-dm,marketing,withdrawn,2026-02-02,x";
+        // A spreadsheet's export ends every line, the header's too, with CRLF.
+        let crlf = lf.replace("\r\n", "\n").replace('\n', "\r\n");
+        for text in [lf, crlf.as_str()] {
+            same_in_chunks(text);
+        }
+    }
+
+    fn same_in_chunks(text: &str) {
         let tz = chrono_tz::Europe::Rome;
         let read = |chunk| {
             let phones = PhoneReader::new(crate::domain::phone::Region::IT);
