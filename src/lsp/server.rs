@@ -466,7 +466,7 @@ fn notification(uri: &Url, f: &FileFindings) -> Notification {
         "textDocument/publishDiagnostics".into(),
         PublishDiagnosticsParams {
             uri: uri.clone(),
-            diagnostics: findings::published(f),
+            diagnostics: f.items.iter().map(|i| i.diagnostic.clone()).collect(),
             version: f.version,
         },
     )
