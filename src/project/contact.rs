@@ -188,7 +188,7 @@ fn plus_digits_value(raw: &str) -> Option<u64> {
 
 /// Reads a phone cell: its key (when it is a number at all) and how it was written.
 pub fn read_phone(raw: &str, region: Region) -> (Option<ContactKey>, PhoneForm) {
-    match phone::parse_in(raw.trim(), region) {
+    match phone::parse_key_in(raw.trim(), region) {
         Ok(p) if !p.valid => (Some(ContactKey::Phone(p.e164)), PhoneForm::Invalid),
         Ok(p) if p.written == Written::E164 && raw.trim() == raw => {
             (Some(ContactKey::Phone(p.e164)), PhoneForm::E164)

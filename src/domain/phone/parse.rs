@@ -62,19 +62,28 @@ impl fmt::Display for PhoneError {
 impl std::error::Error for PhoneError {}
 
 /// Parses `input` like libphonenumber does, reading numbers without `+`/`00` as
-/// numbers of `default_region` (a two-letter code such as `"IT"`).
+/// numbers of `default_region` (a two-letter code such as `"IT"`), with the key
+/// [`parse_key_in`] gives.
 pub fn parse(input: &str, default_region: &str) -> Result<Phone, PhoneError> {
     let region = Region::new(default_region).ok_or(PhoneError::UnknownRegion)?;
-    parse_in(input, region)
+    parse_key_in(input, region)
 }
 
-/// Parses `input` with an already checked default region (the fast entry point).
+/// Parses `input` with an already checked default region, as one libphonenumber reading
+/// (the fast entry point, for finding numbers in text). A number that is not valid may
+/// get another key than its own E.164 form: see [`parse_key_in`].
 pub fn parse_in(input: &str, default_region: Region) -> Result<Phone, PhoneError> {
+    parse_once(input, default_region)
+}
+
+/// [`parse_in`] for a number that is matched against others (a contact cell, a ledger
+/// row): every spelling of a number gets one key.
+pub fn parse_key_in(input: &str, default_region: Region) -> Result<Phone, PhoneError> {
     let mut phone = parse_once(input, default_region)?;
     // For a number that is not valid, libphonenumber may strip a national prefix after
     // the country code, so its E.164 form can read as another number (`+43 00000 0`
     // reads as +4300000, which reads as +430000): the form is read again until it reads
-    // as itself, so that every spelling of a number gets one key (found by fuzzing).
+    // as itself (found by fuzzing). Valid numbers, nearly all, are read once.
     for _ in 0..4 {
         if phone.valid {
             break;
