@@ -66,8 +66,14 @@ pub fn safe(text: &str) -> String {
         // digit is the safe side.
         None => text.replace(|c: char| c.is_ascii_digit(), "#"),
     };
-    masked
-        .replace('&', "&amp;")
+    inert(&masked)
+}
+
+/// The text with HTML made inert, for text camplint wrote itself from no contact data
+/// (the change headline: a revision, a commit id and counts). A commit id can be all
+/// digits, as `4315072`, and must not read as a hidden phone number.
+fn inert(text: &str) -> String {
+    text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('\n', " ")
@@ -140,7 +146,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// Writes the impact summary and the findings the change adds.
 pub fn write_change(change: &ChangeReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "## camplint: what this change does\n")?;
-    writeln!(out, "{}.\n", safe(&change.headline()))?;
+    writeln!(out, "{}.\n", inert(&change.headline()))?;
     for line in change.impact.lines() {
         writeln!(out, "- {}", safe(&line))?;
     }
@@ -172,5 +178,12 @@ mod tests {
             safe("+393331234567, +393331234568, and Anna"),
             "(2 phone numbers hidden), and Anna"
         );
+    }
+
+    #[test]
+    fn a_commit_id_of_digits_is_not_a_phone_number() {
+        let headline = "compared with HEAD at 4315072 (ancestor of HEAD): 3 new findings";
+        assert_eq!(super::inert(headline), headline);
+        assert_eq!(super::inert("a<b"), "a&lt;b");
     }
 }
