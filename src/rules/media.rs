@@ -16,8 +16,7 @@ use crate::base::channel::Channel;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
 use crate::domain::media::{
-    check_attachments, probe, resolve_attachment, Attachment, MediaChannel, MediaInfo, MediaRule,
-    ProbeError,
+    check_attachments, probe, Attachment, MediaChannel, MediaInfo, MediaRule, ProbeError, Resolver,
 };
 use crate::domain::render::Image;
 use crate::project::{fs, Campaign, Draft};
@@ -275,6 +274,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
     // Each file is probed once, however many drafts and channels attach it.
     let mut probed: BTreeMap<PathBuf, Result<MediaInfo, ProbeError>> = BTreeMap::new();
+    let mut resolver = Resolver::new(&p.root);
     for draft in &p.drafts {
         // Each channel that sends the draft, with the first campaign (by id) on it.
         let mut channels: BTreeMap<Channel, &Campaign> = BTreeMap::new();
@@ -298,7 +298,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                 if r.path.trim().is_empty() {
                     return Err(ProbeError::NotFound);
                 }
-                match resolve_attachment(&p.root, &draft_dir, &r.path) {
+                match resolver.resolve(&draft_dir, &r.path) {
                     Ok(path) => probed.entry(path).or_insert_with_key(|p| probe(p)).clone(),
                     Err(e) => Err(e),
                 }

@@ -17,7 +17,7 @@ mod words;
 
 pub use check::{check_attachments, Attachment, MediaFinding, MediaRule};
 pub use limits::{ChannelLimits, KindLimits, LimitKind, LimitsOverride, LimitsTable, MediaChannel};
-pub use probe::{extension_format, probe, resolve_attachment, ProbeError, SpecialFile};
+pub use probe::{extension_format, probe, resolve_attachment, ProbeError, Resolver, SpecialFile};
 pub use sniff::sniff;
 pub use units::{ByteSize, MediaDuration};
 
