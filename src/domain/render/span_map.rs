@@ -110,6 +110,15 @@ pub(crate) struct SpanText {
 }
 
 impl SpanText {
+    /// Room for a text of about `len` bytes (the rest of the source: rendering mostly
+    /// drops markup), so writing it does not grow the buffers a piece at a time.
+    pub(crate) fn with_capacity(len: usize) -> Self {
+        SpanText {
+            text: String::with_capacity(len),
+            segments: Vec::with_capacity(len / 32),
+        }
+    }
+
     pub(crate) fn as_str(&self) -> &str {
         &self.text
     }

@@ -114,7 +114,7 @@ impl<'a> Renderer<'a> {
             body,
             style,
             split_thread,
-            buf: SpanText::default(),
+            buf: SpanText::with_capacity(body.len()),
             part_start: 0,
             pending_sep: 0,
             at_line_start: true,

@@ -4,6 +4,7 @@
 use std::ops::Range;
 
 use super::draft::RenderedDraft;
+use super::span_map::SpanText;
 use super::state::Renderer;
 
 impl<'a> Renderer<'a> {
@@ -26,7 +27,8 @@ impl<'a> Renderer<'a> {
     pub(super) fn finish_part(&mut self, end: usize) {
         self.close_comment();
         let source = self.part_start..end.max(self.part_start);
-        let part = std::mem::take(&mut self.buf).finish(source);
+        let rest = self.body.len().saturating_sub(source.end);
+        let part = std::mem::replace(&mut self.buf, SpanText::with_capacity(rest)).finish(source);
         self.out.parts.push(part);
         self.pending_sep = 0;
         self.at_line_start = true;
