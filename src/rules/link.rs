@@ -1,7 +1,7 @@
 //! `link/invalid-deeplink`: chat links (`wa.me`, `api.whatsapp.com/send`, X DM compose)
 //! that cannot open a chat.
 
-use super::message::{self, Once};
+use super::message;
 use crate::analysis::Context;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
@@ -46,8 +46,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             .filter(|ph| ph.valid)
             .map(|ph| ph.e164.to_string())
     };
-    let mut once = Once::default();
-    for (draft, part) in message::text_parts(cx) {
+    message::in_text_parts(cx, sink, |draft, part, found| {
         let text = p.text(draft.file);
         for problem in check_deeplinks(&part.text, to_e164) {
             let written = part.text.get(problem.range.clone()).unwrap_or("");
@@ -64,9 +63,9 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                     d = d.with_fix(draft.file, span, fixed.clone());
                 }
             }
-            once.push(sink, d);
+            found.push(d);
         }
-    }
+    });
 }
 
 /// The message and help for one broken link.

@@ -12,6 +12,8 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
+use rayon::prelude::*;
+
 use crate::analysis::renders::style;
 use crate::base::channel::Channel;
 use crate::base::diagnostic::{Diagnostic, Sink};
@@ -54,18 +56,33 @@ pub fn text_channels(p: &Project, draft: &Draft) -> Vec<Channel> {
     out
 }
 
-/// Every post or message of every draft, as rendered for each of its text channels
-/// ([`text_channels`]): what the channel-free text rules (phones, deep links) walk.
-pub fn text_parts<'a>(
-    cx: &'a crate::analysis::Context<'a>,
-) -> impl Iterator<Item = (&'a Draft, &'a crate::domain::render::Rendered)> + 'a {
+/// Runs `find` on every post or message of every draft, as rendered for each of its
+/// text channels ([`text_channels`]): what the channel-free text rules (phones, deep
+/// links) walk. Drafts are taken on every core (rendering those not rendered yet on the
+/// way); the findings are pushed in draft order, each distinct one once, as one thread
+/// would.
+pub fn in_text_parts<F>(cx: &crate::analysis::Context<'_>, sink: &mut Sink, find: F)
+where
+    F: Fn(&Draft, &crate::domain::render::Rendered, &mut Vec<Diagnostic>) + Sync,
+{
     let p = cx.project;
-    p.drafts.iter().flat_map(move |draft| {
-        text_channels(p, draft)
-            .into_iter()
-            .flat_map(move |channel| cx.renders.get(p, draft, channel).parts.iter())
-            .map(move |part| (draft, part))
-    })
+    let per_draft: Vec<Vec<Diagnostic>> = p
+        .drafts
+        .par_iter()
+        .map(|draft| {
+            let mut found = Vec::new();
+            for channel in text_channels(p, draft) {
+                for part in &cx.renders.get(p, draft, channel).parts {
+                    find(draft, part, &mut found);
+                }
+            }
+            found
+        })
+        .collect();
+    let mut once = Once::default();
+    for d in per_draft.into_iter().flatten() {
+        once.push(sink, d);
+    }
 }
 
 /// The first non-blank line of the draft's body (the body start when it has none).
