@@ -1,14 +1,12 @@
 //! `phone/not-international`: phone numbers written in a draft's text without `+` and the
 //! country code. (The CSV phone rules live in `rules/phone.rs`.)
 
-use std::cell::RefCell;
-
 use super::message;
 use crate::analysis::Context;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::domain::phone::{self, Phone, PhoneError, Written};
-use crate::domain::text::content::{find_phones, Prefix};
+use crate::domain::phone::{self, Written};
+use crate::domain::text::content::{read_phones, Prefix};
 
 declare_rule! {
     /// ## What it does
@@ -44,27 +42,11 @@ declare_rule! {
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
     let region = message::region(p);
-    message::in_text_parts(cx, sink, |draft, part, found_here| {
+    let valid = |s: &str| phone::parse_in(s, region).ok().filter(|ph| ph.valid);
+    message::in_text_parts(cx, sink, |draft, part, out| {
         let text = p.text(draft.file);
-        // Each candidate is read once: the finder asks whether it is valid, and the
-        // finding then needs the reading itself.
-        let readings = RefCell::new(Vec::<(String, Result<Phone, PhoneError>)>::new());
-        let read = |s: &str| {
-            if let Some((_, r)) = readings.borrow().iter().find(|(t, _)| t == s) {
-                return *r;
-            }
-            let r = phone::parse_in(s, region);
-            readings.borrow_mut().push((s.to_string(), r));
-            r
-        };
-        for found in find_phones(&part.text, |s| read(s).is_ok_and(|ph| ph.valid)) {
-            if found.prefix == Prefix::Plus {
-                continue;
-            }
-            let Ok(ph) = read(found.text) else {
-                continue;
-            };
-            if !ph.valid || ph.written == Written::International {
+        for (found, ph) in read_phones(&part.text, valid) {
+            if found.prefix == Prefix::Plus || ph.written == Written::International {
                 continue;
             }
             let span = part.source_range(found.range.clone());
@@ -99,7 +81,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             if text.get(span.clone()) == Some(found.text) {
                 d = d.with_fix(draft.file, span, grouped);
             }
-            found_here.push(d);
+            out.push(d);
         }
     });
 }

@@ -9,7 +9,7 @@ use crate::base::channel::Channel;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
 use crate::domain::phone::{self, E164};
-use crate::domain::text::content::{find_emails, find_phones};
+use crate::domain::text::content::{find_emails, read_phones};
 
 declare_rule! {
     /// ## What it does
@@ -55,7 +55,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             own_phones.insert(ph.e164);
         }
     }
-    let valid = |s: &str| phone::parse_in(s, region).is_ok_and(|ph| ph.valid);
+    let valid = |s: &str| phone::parse_in(s, region).ok().filter(|ph| ph.valid);
     let mut once = Once::default();
     for draft in &p.drafts {
         let public = message::senders(p, draft)
@@ -66,10 +66,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         }
         let r = cx.renders.get(p, draft, Channel::Twitter);
         for part in &r.parts {
-            for found in find_phones(&part.text, valid) {
-                let Ok(ph) = phone::parse_in(found.text, region) else {
-                    continue;
-                };
+            for (found, ph) in read_phones(&part.text, valid) {
                 if own_phones.contains(&ph.e164) {
                     continue;
                 }

@@ -20,7 +20,7 @@ mod deeplinks;
 mod phones;
 
 pub use deeplinks::{check_deeplinks, DeeplinkKind, DeeplinkProblem};
-pub use phones::{find_phone_candidates, find_phones, PhoneCandidate, Prefix};
+pub use phones::{find_phone_candidates, find_phones, read_phones, PhoneCandidate, Prefix};
 
 /// Built-in offer vocabulary (Italian and English), case-insensitive, Unicode word bounds.
 ///

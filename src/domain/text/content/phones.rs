@@ -298,6 +298,18 @@ pub fn find_phone_candidates(text: &str) -> Vec<PhoneCandidate<'_>> {
 ///
 /// Results are in text order and do not overlap.
 pub fn find_phones<'a>(text: &'a str, is_valid: impl Fn(&str) -> bool) -> Vec<PhoneCandidate<'a>> {
+    read_phones(text, |s| is_valid(s).then_some(()))
+        .into_iter()
+        .map(|(found, ())| found)
+        .collect()
+}
+
+/// [`find_phones`] that keeps what `read` made of each number it accepted (`Some` for a
+/// valid number), so a rule that needs the reading does not read the number again.
+pub fn read_phones<'a, T>(
+    text: &'a str,
+    read: impl Fn(&str) -> Option<T>,
+) -> Vec<(PhoneCandidate<'a>, T)> {
     let mut out = Vec::new();
     for_each_run(text, |run, groups| {
         if run.identifier {
@@ -305,7 +317,7 @@ pub fn find_phones<'a>(text: &'a str, is_valid: impl Fn(&str) -> bool) -> Vec<Ph
         }
         let mut i = 0;
         while i < groups.len() {
-            if let Some((last, found)) = longest_valid_from(text, run, groups, i, &is_valid) {
+            if let Some((last, found)) = longest_valid_from(text, run, groups, i, &read) {
                 out.push(found);
                 i = last + 1;
             } else {
@@ -316,14 +328,15 @@ pub fn find_phones<'a>(text: &'a str, is_valid: impl Fn(&str) -> bool) -> Vec<Ph
     out
 }
 
-/// The longest valid candidate made of groups `first..=last` for some `last`.
-fn longest_valid_from<'a>(
+/// The longest valid candidate made of groups `first..=last` for some `last`, with its
+/// reading.
+fn longest_valid_from<'a, T>(
     text: &'a str,
     run: &Run,
     groups: &[Group],
     first: usize,
-    is_valid: &impl Fn(&str) -> bool,
-) -> Option<(usize, PhoneCandidate<'a>)> {
+    read: &impl Fn(&str) -> Option<T>,
+) -> Option<(usize, (PhoneCandidate<'a>, T))> {
     let head = groups.get(first)?;
     let start_free = if first == 0 {
         run.left_free
@@ -349,9 +362,13 @@ fn longest_valid_from<'a>(
             Some(next) => next.after_space,
             None => run.right_free,
         };
+        if !end_free {
+            return None;
+        }
         let end = groups.get(last)?.end;
         let found = candidate(text, start..end)?;
-        (end_free && is_valid(found.text)).then_some((last, found))
+        let reading = read(found.text)?;
+        Some((last, (found, reading)))
     })
 }
 
