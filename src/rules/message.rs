@@ -66,19 +66,22 @@ where
     F: Fn(&Draft, &crate::domain::render::Rendered, &mut Vec<Diagnostic>) + Sync,
 {
     let p = cx.project;
-    let per_draft: Vec<Vec<Diagnostic>> = p
-        .drafts
-        .par_iter()
-        .map(|draft| {
-            let mut found = Vec::new();
-            for channel in text_channels(p, draft) {
-                for part in &cx.renders.get(p, draft, channel).parts {
-                    find(draft, part, &mut found);
-                }
+    let in_draft = |draft: &Draft| {
+        let mut found = Vec::new();
+        for channel in text_channels(p, draft) {
+            for part in &cx.renders.get(p, draft, channel).parts {
+                find(draft, part, &mut found);
             }
-            found
-        })
-        .collect();
+        }
+        found
+    };
+    // An editor's keystroke checks one draft from its own thread: handing it to the pool
+    // would only add a thread wake-up per rule.
+    let per_draft: Vec<Vec<Diagnostic>> = if p.drafts.len() > 1 {
+        p.drafts.par_iter().map(in_draft).collect()
+    } else {
+        p.drafts.iter().map(in_draft).collect()
+    };
     let mut once = Once::default();
     for d in per_draft.into_iter().flatten() {
         once.push(sink, d);
