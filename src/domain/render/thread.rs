@@ -4,7 +4,6 @@
 use std::ops::Range;
 
 use super::draft::RenderedDraft;
-use super::span_map::SpanText;
 use super::state::Renderer;
 
 impl<'a> Renderer<'a> {
@@ -27,8 +26,9 @@ impl<'a> Renderer<'a> {
     pub(super) fn finish_part(&mut self, end: usize) {
         self.close_comment();
         let source = self.part_start..end.max(self.part_start);
-        let rest = self.body.len().saturating_sub(source.end);
-        let part = std::mem::replace(&mut self.buf, SpanText::with_capacity(rest)).finish(source);
+        // The next post grows its own buffer: reserving the rest of the body for each post
+        // would keep parts x body bytes alive for a long thread.
+        let part = std::mem::take(&mut self.buf).finish(source);
         self.out.parts.push(part);
         self.pending_sep = 0;
         self.at_line_start = true;
