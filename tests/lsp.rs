@@ -541,3 +541,34 @@ fn keystroke_latency_on_a_big_project() {
     std::fs::write(&config, good).expect("camplint.toml put back");
     assert_eq!(c.shutdown(), 0);
 }
+
+#[test]
+fn a_file_with_thousands_of_findings_shows_the_first_thousand_and_says_how_many() {
+    let (_tmp, root) = copy_fixture("consent-clean");
+    let ledger = root.join("consent/ledger.csv");
+    let mut text = std::fs::read_to_string(&ledger).expect("ledger");
+    let first_added = text.lines().count();
+    for i in 0..1100 {
+        text.push_str(&format!(
+            "+3933312{i:05},sms,marketing,granted,2026-11-01,form\n"
+        ));
+    }
+    std::fs::write(&ledger, text).expect("write");
+    let mut c = Client::in_process();
+    c.initialize(&[&root], false);
+    let p = c.diagnostics(&url(&ledger), |p| {
+        p["diagnostics"].as_array().is_some_and(|d| !d.is_empty())
+    });
+    let list = p["diagnostics"].as_array().expect("a list");
+    assert_eq!(list.len(), 1001, "the first 1,000 and the note");
+    assert!(list[..1000].iter().all(|d| d["code"] == "parse/csv"));
+    let note = &list[1000];
+    assert_eq!(
+        note["message"],
+        "this file has 1,100 findings; the editor shows the first 1,000\nhelp: `camplint check` in a terminal lists them all"
+    );
+    // The note sits where the first finding left out is: the 1,001st added row.
+    assert_eq!(note["range"]["start"]["line"], first_added + 1000);
+    assert_eq!(note["severity"], 3);
+    assert_eq!(c.shutdown(), 0);
+}

@@ -45,6 +45,39 @@ pub struct FileFindings {
     pub items: Vec<Finding>,
 }
 
+/// The most findings published for one file. A ledger of a million people can have tens
+/// of thousands; one message with all of them (16 MB) takes a quarter of a second to send
+/// and read, and a keystroke's findings would wait behind it. VS Code keeps 1,000 per file
+/// anyway (microsoft/vscode#172696) and no one reads more squiggles than that: the first
+/// ones are shown with a note that `camplint check` lists the rest.
+pub const PUBLISHED_PER_FILE: usize = 1000;
+
+/// What a file's `publishDiagnostics` carries: every finding, or past
+/// [`PUBLISHED_PER_FILE`] the first ones and a note, at the first one left out, saying
+/// how many there are.
+pub fn published(f: &FileFindings) -> Vec<lsp_types::Diagnostic> {
+    let mut out: Vec<lsp_types::Diagnostic> = f
+        .items
+        .iter()
+        .take(PUBLISHED_PER_FILE)
+        .map(|i| i.diagnostic.clone())
+        .collect();
+    if let Some(first_left) = f.items.get(PUBLISHED_PER_FILE) {
+        let count = |n: usize| crate::base::words::thousands(u64::try_from(n).unwrap_or(u64::MAX));
+        let (total, shown) = (count(f.items.len()), count(PUBLISHED_PER_FILE));
+        out.push(lsp_types::Diagnostic {
+            range: first_left.diagnostic.range,
+            severity: Some(DiagnosticSeverity::INFORMATION),
+            source: Some("camplint".to_string()),
+            message: format!(
+                "this file has {total} findings; the editor shows the first {shown}\nhelp: `camplint check` in a terminal lists them all"
+            ),
+            ..lsp_types::Diagnostic::default()
+        });
+    }
+    out
+}
+
 /// Turns a file of a project and a byte range into a client range.
 fn range(sources: &Sources, file: FileId, span: &Range<usize>, enc: Encoding) -> lsp_types::Range {
     let f = sources.get(file);

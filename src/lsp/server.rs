@@ -466,7 +466,7 @@ fn notification(uri: &Url, f: &FileFindings) -> Notification {
         "textDocument/publishDiagnostics".into(),
         PublishDiagnosticsParams {
             uri: uri.clone(),
-            diagnostics: f.items.iter().map(|i| i.diagnostic.clone()).collect(),
+            diagnostics: findings::published(f),
             version: f.version,
         },
     )

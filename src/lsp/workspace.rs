@@ -271,8 +271,7 @@ fn checked(job: &Job) -> Checked {
 
 /// The `diagnostics` of a file's `publishDiagnostics`.
 fn diagnostics_json(f: &FileFindings) -> Option<Value> {
-    let list: Vec<&lsp_types::Diagnostic> = f.items.iter().map(|i| &i.diagnostic).collect();
-    serde_json::to_value(list).ok()
+    serde_json::to_value(super::findings::published(f)).ok()
 }
 
 /// One full check of the project as the job saw it.
