@@ -438,8 +438,9 @@ fn the_binary_speaks_lsp_over_stdio() {
 
 /// Keystroke latency on a big project: `CAMPLINT_LSP_BENCH=DIR cargo test --release --test
 /// lsp -- --ignored --nocapture` (DIR from `examples/gen_big`, see `scripts/bench.sh`).
-/// Times the first full check, then didChange → publishDiagnostics of one draft: alone,
-/// while a full check runs, and while a full check's results are being published.
+/// Drives the release binary over stdio, as an editor does. Times the first full check,
+/// then didChange → publishDiagnostics of one draft: alone, while a full check runs, and
+/// while a full check's results are being published.
 /// `camplint.toml` of DIR is changed for the last part and put back.
 #[test]
 #[ignore]
@@ -460,7 +461,9 @@ fn keystroke_latency_on_a_big_project() {
     };
     let first = pick("messages", "md");
     let uri = url(&first);
-    let mut c = Client::in_process();
+    // The real binary: a client on a thread of the server's process would share its
+    // allocator and memory map with the full check, and time their stalls as the server's.
+    let mut c = Client::binary();
     let start = Instant::now();
     c.initialize(&[&root], false);
     let text = c.open(&first, 1);
@@ -472,6 +475,7 @@ fn keystroke_latency_on_a_big_project() {
     // One edit: its latency, and how many publications of other files came meanwhile.
     let mut edit = |c: &mut Client| {
         v += 1;
+        lsp_client::settle_allocator();
         let t = Instant::now();
         c.replace(
             &first,

@@ -264,6 +264,20 @@ impl Client {
     }
 }
 
+/// Hands the memory of dropped messages back to glibc's allocator now. Freed by the test
+/// thread, the messages' blocks wait in the reader thread's arena until its next large
+/// allocation merges them all, 0.3-0.4 s after a full check's 11,000 messages: the
+/// latency benchmark calls this outside its timings so that it times the server, not
+/// this client's allocator.
+pub fn settle_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only reorganises the allocator's free lists; it takes no
+    // pointer and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// A file URL.
 pub fn url(p: &Path) -> Url {
     Url::from_file_path(p).expect("absolute path")
