@@ -222,7 +222,8 @@ pub fn actions(
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![f.diagnostic.clone()]),
                 edit: Some(edit(vec![fix.clone()])),
-                is_preferred: Some(true),
+                // Editors apply the preferred fix on their own ("auto fix"): only a safe one.
+                is_preferred: Some(f.fix_is_safe),
                 ..CodeAction::default()
             });
         }
@@ -294,6 +295,29 @@ mod tests {
             fix_is_safe: safe,
             rule: &crate::project::parse::CSV,
         }
+    }
+
+    #[test]
+    fn a_fix_that_changes_the_meaning_is_offered_but_never_preferred() {
+        let file = FileFindings {
+            version: None,
+            items: vec![finding(1, "+393331234567", true), finding(2, "", false)],
+        };
+        let uri = Url::parse("file:///p/audiences/vip.csv").expect("a URL");
+        let all = lsp_types::Range::new(Position::new(0, 0), Position::new(9, 0));
+        let edit = |edits: Vec<(Url, TextEdit)>| lsp_types::WorkspaceEdit {
+            changes: Some(edits.into_iter().map(|(u, e)| (u, vec![e])).collect()),
+            ..lsp_types::WorkspaceEdit::default()
+        };
+        let quick: Vec<CodeAction> = actions(&file, &uri, &all, None, &edit)
+            .into_iter()
+            .filter(|a| a.kind == Some(CodeActionKind::QUICKFIX))
+            .collect();
+        assert_eq!(quick.len(), 2);
+        assert_eq!(quick[0].is_preferred, Some(true));
+        assert!(!quick[0].title.contains("changes meaning"));
+        assert_eq!(quick[1].is_preferred, Some(false));
+        assert!(quick[1].title.ends_with(", changes meaning: check it"));
     }
 
     #[test]
