@@ -86,7 +86,10 @@ pub fn link_words(text: &str, urls: &[Url]) -> Vec<Range<usize>> {
                 let www = bare
                     .get(..4)
                     .is_some_and(|p| p.eq_ignore_ascii_case("www."));
-                if holds_url || www || word.contains("://") {
+                // Split on the colon, not `contains("://")`: building a substring
+                // searcher for every word of every draft cost more than the walk.
+                let scheme = word.split(':').skip(1).any(|rest| rest.starts_with("//"));
+                if holds_url || www || scheme {
                     words.push(start..i);
                 }
             }
