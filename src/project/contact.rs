@@ -167,7 +167,11 @@ impl PhoneReader {
         if let Some(known) = known {
             return known.answer(n);
         }
-        let answer = read_phone(raw, self.region);
+        let answer = match phone::plus_italian(n) {
+            Some((e164, true)) => (Some(ContactKey::Phone(e164)), PhoneForm::E164),
+            Some((e164, false)) => (Some(ContactKey::Phone(e164)), PhoneForm::Invalid),
+            None => read_phone(raw, self.region),
+        };
         if let (Some(Ok(mut m)), Some(r)) = (shard.map(Mutex::lock), Remembered::of(answer, n)) {
             m.insert(n, r);
         }
@@ -224,6 +228,9 @@ mod tests {
             "+1",
             "+99912345678",
             " +393331234567",
+            "+3931",
+            "+39312345678901",
+            "+393123456789012",
         ] {
             assert_eq!(reader.read(raw), read_phone(raw, Region::IT), "{raw}");
         }
