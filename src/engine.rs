@@ -108,13 +108,17 @@ pub fn check(
     let mut sink = Sink::default();
     let project = project::load_from(files, &rules::CATALOGUE, &mut sink)?;
     let renders = crate::analysis::renders::Renders::new(&project);
-    let plan = crate::analysis::plan::Plan::build(&project, &mut sink);
+    let (plan, rows) = rayon::join(
+        || crate::analysis::plan::Plan::build(&project, &mut sink),
+        || crate::analysis::rows::ContactRows::build(&project),
+    );
     let coverage = crate::analysis::LazyCoverage::default();
     let cx = Context {
         project: &project,
         plan: &plan,
         renders: &renders,
         coverage: &coverage,
+        rows: &rows,
         now,
     };
     // Drafts render while the checks run: consent coverage is computed by the consent
@@ -124,7 +128,7 @@ pub fn check(
         || renders.prepare(&project),
         || rules::run_all(&cx, &mut sink),
     );
-    let coverage = coverage.into_inner(&project, &plan);
+    let coverage = coverage.into_inner(&project, &plan, &rows);
     let mut diagnostics = finalize(&project, sink.into_vec(), selection);
     sort(&project, &mut diagnostics);
     let summary = summarize(&project, &plan, &coverage, &diagnostics);
@@ -188,11 +192,14 @@ pub fn check_draft(
     let plan = crate::analysis::plan::Plan::default();
     let coverage = crate::analysis::LazyCoverage::ready(Default::default());
     let renders = crate::analysis::renders::Renders::new(&project);
+    // No contact list is loaded for a draft, and no draft check reads them.
+    let rows = crate::analysis::rows::ContactRows::default();
     let cx = Context {
         project: &project,
         plan: &plan,
         renders: &renders,
         coverage: &coverage,
+        rows: &rows,
         now,
     };
     for check in rules::DRAFT_CHECKS {

@@ -147,7 +147,8 @@ fn stepped_coverage_matches_deciding_every_pair() {
     p.ledgers[0].events = events;
 
     let plan = Plan::build(&p, &mut sink);
-    let coverage = Coverage::compute(&p, &plan);
+    let rows = camplint::analysis::rows::ContactRows::build(&p);
+    let coverage = Coverage::compute(&p, &plan, &rows);
     let index = LedgerIndex::build(p.ledgers.iter().map(|l| l.events.as_slice()));
     let main = index.slice(ConsentChannel::Whatsapp, Purpose::Marketing);
     let service = index.slice(ConsentChannel::Whatsapp, Purpose::Service);

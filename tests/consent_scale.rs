@@ -99,7 +99,8 @@ fn million_contacts_two_million_events() {
     let plan = Plan::build(&p, &mut sink);
     assert_eq!(plan.occurrences.len(), 8);
     let t = Instant::now();
-    let coverage = Coverage::compute(&p, &plan);
+    let rows = camplint::analysis::rows::ContactRows::build(&p);
+    let coverage = Coverage::compute(&p, &plan, &rows);
     let took = t.elapsed();
     eprintln!(
         "coverage of {} contacts x {} instants against {} events: {:?} (ratio {}, {} groups, {} uncovered recipients)",

@@ -11,6 +11,7 @@ use crate::project::Project;
 pub mod consent;
 pub mod plan;
 pub mod renders;
+pub mod rows;
 
 /// What a check may look at besides the project.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +25,8 @@ pub struct Context<'a> {
     pub coverage: &'a LazyCoverage,
     /// Drafts rendered per channel, each at most once.
     pub renders: &'a renders::Renders,
+    /// Every audience row with a contact, sorted by contact.
+    pub rows: &'a rows::ContactRows,
     /// "Now", for messages that say how far away a send is.
     pub now: DateTime<Utc>,
 }
@@ -31,7 +34,7 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// Consent coverage of every send, computed by the first check that asks.
     pub fn coverage(&self) -> &'a consent::Coverage {
-        self.coverage.get(self.project, self.plan)
+        self.coverage.get(self.project, self.plan, self.rows)
     }
 }
 
@@ -53,16 +56,26 @@ impl LazyCoverage {
     }
 
     /// The coverage of `plan`, computed on the first call.
-    pub fn get(&self, project: &Project, plan: &plan::Plan) -> &consent::Coverage {
+    pub fn get(
+        &self,
+        project: &Project,
+        plan: &plan::Plan,
+        rows: &rows::ContactRows,
+    ) -> &consent::Coverage {
         self.cell
-            .get_or_init(|| consent::Coverage::compute(project, plan))
+            .get_or_init(|| consent::Coverage::compute(project, plan, rows))
     }
 
     /// The coverage, computed now if no check read it.
-    pub fn into_inner(self, project: &Project, plan: &plan::Plan) -> consent::Coverage {
+    pub fn into_inner(
+        self,
+        project: &Project,
+        plan: &plan::Plan,
+        rows: &rows::ContactRows,
+    ) -> consent::Coverage {
         match self.cell.into_inner() {
             Some(c) => c,
-            None => consent::Coverage::compute(project, plan),
+            None => consent::Coverage::compute(project, plan, rows),
         }
     }
 }

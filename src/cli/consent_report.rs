@@ -77,7 +77,8 @@ pub fn write(
         ),
         None => None,
     };
-    let coverage = Coverage::compute(project, plan);
+    let rows = crate::analysis::rows::ContactRows::build(project);
+    let coverage = Coverage::compute(project, plan, &rows);
     let groups: Vec<usize> = (0..coverage.groups.len())
         .filter(|&i| {
             coverage

@@ -22,6 +22,7 @@ use crate::analysis::consent::counts::{
 use crate::analysis::consent::ledger::{EventRef, LedgerIndex, Problem, Verdict, FAMILIES};
 use crate::analysis::consent::people::{People, Rules, COVERED};
 use crate::analysis::plan::Plan;
+use crate::analysis::rows::ContactRows;
 use crate::base::channel::{ConsentChannel, Purpose};
 use crate::project::{ContactKey, Project};
 
@@ -132,7 +133,7 @@ impl Coverage {
     }
 
     /// Decides coverage for every send instant of the plan and every recipient.
-    pub fn compute(project: &Project, plan: &Plan) -> Coverage {
+    pub fn compute(project: &Project, plan: &Plan, contact_rows: &ContactRows) -> Coverage {
         let index = LedgerIndex::build(project.ledgers.iter().map(|l| l.events.as_slice()));
         let mut out = Coverage {
             require_source: project.config.require_source,
@@ -159,17 +160,7 @@ impl Coverage {
                 v.push(o.at);
             }
         }
-        // (contact, audience, row) for every row with a key. Sorted this way, one
-        // contact's rows are adjacent and its first row in each audience comes first.
-        let mut rows: Vec<(ContactKey, u32, u32)> = Vec::new();
-        for (ai, a) in project.audiences.iter().enumerate() {
-            for (i, contact) in a.contacts.iter().enumerate() {
-                if let Some(key) = contact.key {
-                    rows.push((key, ai as u32, i as u32));
-                }
-            }
-        }
-        rows.sort_unstable();
+        let rows = contact_rows.rows.as_slice();
         let sends = out.plan_groups(project, &instants);
         let mut combos: Vec<(ConsentChannel, Purpose)> =
             sends.iter().map(|s| (s.channel, s.purpose)).collect();
@@ -184,7 +175,7 @@ impl Coverage {
             out.decide(
                 project,
                 &index,
-                &rows,
+                rows,
                 (channel, purpose),
                 &mine,
                 &mut missing,
@@ -202,7 +193,7 @@ impl Coverage {
             }
         }
         let mut last = None;
-        for &(key, audience, _) in &rows {
+        for &(key, audience, _) in rows {
             if last != Some(key) && counted.get(audience as usize).copied().unwrap_or(false) {
                 out.recipients += 1;
                 last = Some(key);

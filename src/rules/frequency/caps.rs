@@ -233,33 +233,34 @@ struct Membership {
 }
 
 /// Groups the recipients of the counted campaigns by the audiences they are in.
-fn memberships(p: &Project, counter: Counter, audiences: &BTreeSet<usize>) -> Vec<Membership> {
-    // (person, audience) pairs sorted once: each person's audiences are then adjacent
-    // and in index order, without a map entry and a vector per person.
-    let mut pairs: Vec<(ContactKey, usize)> = Vec::new();
+fn memberships(cx: &Context<'_>, counter: Counter, audiences: &BTreeSet<usize>) -> Vec<Membership> {
+    let mut counted = vec![false; cx.project.audiences.len()];
     for &ai in audiences {
-        let Some(a) = p.audiences.get(ai) else {
-            continue;
-        };
-        pairs.extend(
-            a.contacts
-                .iter()
-                .filter_map(|c| c.key)
-                .filter(|&key| counter.reaches(key))
-                .map(|key| (key, ai)),
-        );
+        if let Some(c) = counted.get_mut(ai) {
+            *c = true;
+        }
     }
-    pairs.par_sort_unstable();
-    pairs.dedup();
     let mut by_set: BTreeMap<Vec<usize>, Vec<ContactKey>> = BTreeMap::new();
     let mut set: Vec<usize> = Vec::new();
-    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let Some(&(key, _)) = run.first() else {
+    // People come in key order with their rows by audience, so each set is sorted
+    // and each group's list stays sorted.
+    for run in cx.rows.people() {
+        let Some(&(key, _, _)) = run.first() else {
             continue;
         };
+        if !counter.reaches(key) {
+            continue;
+        }
         set.clear();
-        set.extend(run.iter().map(|&(_, ai)| ai));
-        // People come in key order, so each group's list stays sorted.
+        for &(_, ai, _) in run {
+            let ai = ai as usize;
+            if counted.get(ai).copied().unwrap_or(false) && set.last() != Some(&ai) {
+                set.push(ai);
+            }
+        }
+        if set.is_empty() {
+            continue;
+        }
         match by_set.get_mut(set.as_slice()) {
             Some(keys) => keys.push(key),
             None => {
@@ -319,7 +320,7 @@ pub fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
         }]
     } else {
         let used: BTreeSet<usize> = reach.iter().flatten().copied().collect();
-        memberships(p, counter, &used)
+        memberships(cx, counter, &used)
     };
     // Each group's timeline is a subset of the plan: compute every send's window start
     // once per cap (a time-zone calculation), not once per group.
