@@ -2,6 +2,7 @@
 //! saying in plain words why it is not.
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use rlibphonenumber::{CountryCodeSource, ParseError, PhoneNumberType, PHONE_NUMBER_UTIL};
 
@@ -133,11 +134,17 @@ pub fn plus_italian(digits: u64) -> Option<(E164, bool)> {
         national_number: national,
         ..Default::default()
     };
-    let valid = PHONE_NUMBER_UTIL
-        .get_regions_for_country_calling_code(39)
-        .is_some_and(|mut regions| {
-            regions.any(|r| PHONE_NUMBER_UTIL.is_valid_number_for_region(&number, r))
-        });
+    // Looked up once: a binary search over every country code, per number, was 1% of
+    // a million-contact run.
+    static REGIONS: LazyLock<Vec<rlibphonenumber::Region>> = LazyLock::new(|| {
+        PHONE_NUMBER_UTIL
+            .get_regions_for_country_calling_code(39)
+            .map(Iterator::collect)
+            .unwrap_or_default()
+    });
+    let valid = REGIONS
+        .iter()
+        .any(|&r| PHONE_NUMBER_UTIL.is_valid_number_for_region(&number, r));
     Some((e164, valid))
 }
 
