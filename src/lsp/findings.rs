@@ -297,13 +297,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_fix_that_changes_the_meaning_is_offered_but_never_preferred() {
+    /// A contact list with one safe fix (a number rewritten) and one that changes the
+    /// meaning (a row emptied), and its URI.
+    fn safe_and_unsafe() -> (FileFindings, Url) {
         let file = FileFindings {
             version: None,
             items: vec![finding(1, "+393331234567", true), finding(2, "", false)],
         };
         let uri = Url::parse("file:///p/audiences/vip.csv").expect("a URL");
+        (file, uri)
+    }
+
+    #[test]
+    fn a_fix_that_changes_the_meaning_is_offered_but_never_preferred() {
+        let (file, uri) = safe_and_unsafe();
         let all = lsp_types::Range::new(Position::new(0, 0), Position::new(9, 0));
         let edit = |edits: Vec<(Url, TextEdit)>| lsp_types::WorkspaceEdit {
             changes: Some(edits.into_iter().map(|(u, e)| (u, vec![e])).collect()),
@@ -322,11 +329,7 @@ mod tests {
 
     #[test]
     fn fix_all_applies_only_safe_fixes_as_check_fix_does() {
-        let file = FileFindings {
-            version: None,
-            items: vec![finding(1, "+393331234567", true), finding(2, "", false)],
-        };
-        let uri = Url::parse("file:///p/audiences/vip.csv").expect("a URL");
+        let (file, uri) = safe_and_unsafe();
         let fixes = non_overlapping(&file, &uri);
         assert_eq!(fixes.len(), 1);
         assert_eq!(fixes[0].1.new_text, "+393331234567");
