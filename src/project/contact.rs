@@ -167,11 +167,7 @@ impl PhoneReader {
         if let Some(known) = known {
             return known.answer(n);
         }
-        let answer = match phone::plus_italian(n) {
-            Some((e164, true)) => (Some(ContactKey::Phone(e164)), PhoneForm::E164),
-            Some((e164, false)) => (Some(ContactKey::Phone(e164)), PhoneForm::Invalid),
-            None => read_phone(raw, self.region),
-        };
+        let answer = read_phone(raw, self.region);
         if let (Some(Ok(mut m)), Some(r)) = (shard.map(Mutex::lock), Remembered::of(answer, n)) {
             m.insert(n, r);
         }
@@ -192,6 +188,15 @@ fn plus_digits_value(raw: &str) -> Option<u64> {
 
 /// Reads a phone cell: its key (when it is a number at all) and how it was written.
 pub fn read_phone(raw: &str, region: Region) -> (Option<ContactKey>, PhoneForm) {
+    // Most cells are `+39` and digits: answered without libphonenumber's text parsing.
+    if let Some((e164, valid)) = plus_digits_value(raw).and_then(phone::plus_italian) {
+        let form = if valid {
+            PhoneForm::E164
+        } else {
+            PhoneForm::Invalid
+        };
+        return (Some(ContactKey::Phone(e164)), form);
+    }
     match phone::parse_key_in(raw.trim(), region) {
         Ok(p) if !p.valid => (Some(ContactKey::Phone(p.e164)), PhoneForm::Invalid),
         Ok(p) if p.written == Written::E164 && raw.trim() == raw => {
