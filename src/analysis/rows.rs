@@ -38,3 +38,16 @@ impl ContactRows {
         self.rows.chunk_by(|a, b| a.0 == b.0)
     }
 }
+
+/// One flag per audience of `project`, set for the `audiences` given (indices into
+/// `Project::audiences`; any out of range are ignored): the audiences a set of sends
+/// reaches, tested per row without a search.
+pub fn audience_mask(project: &Project, audiences: impl IntoIterator<Item = usize>) -> Vec<bool> {
+    let mut mask = vec![false; project.audiences.len()];
+    for a in audiences {
+        if let Some(m) = mask.get_mut(a) {
+            *m = true;
+        }
+    }
+    mask
+}

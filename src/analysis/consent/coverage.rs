@@ -22,7 +22,7 @@ use crate::analysis::consent::counts::{
 use crate::analysis::consent::ledger::{EventRef, LedgerIndex, Problem, Verdict, FAMILIES};
 use crate::analysis::consent::people::{People, Rules, COVERED};
 use crate::analysis::plan::Plan;
-use crate::analysis::rows::ContactRows;
+use crate::analysis::rows::{audience_mask, ContactRows};
 use crate::base::channel::{ConsentChannel, Purpose};
 use crate::project::{ContactKey, Project};
 
@@ -160,7 +160,6 @@ impl Coverage {
                 v.push(o.at);
             }
         }
-        let rows = contact_rows.rows.as_slice();
         let sends = out.plan_groups(project, &instants);
         let mut combos: Vec<(ConsentChannel, Purpose)> =
             sends.iter().map(|s| (s.channel, s.purpose)).collect();
@@ -175,7 +174,7 @@ impl Coverage {
             out.decide(
                 project,
                 &index,
-                rows,
+                contact_rows,
                 (channel, purpose),
                 &mine,
                 &mut missing,
@@ -186,19 +185,17 @@ impl Coverage {
         missing.dedup();
         out.missing_people = missing.len();
         // Distinct recipients: contacts with a row in an audience of a counted send.
-        let mut counted = vec![false; project.audiences.len()];
-        for a in sends.iter().flat_map(|s| &s.audiences) {
-            if let Some(x) = counted.get_mut(*a as usize) {
-                *x = true;
-            }
-        }
-        let mut last = None;
-        for &(key, audience, _) in rows {
-            if last != Some(key) && counted.get(audience as usize).copied().unwrap_or(false) {
-                out.recipients += 1;
-                last = Some(key);
-            }
-        }
+        let counted = audience_mask(
+            project,
+            sends.iter().flat_map(|s| &s.audiences).map(|&a| a as usize),
+        );
+        out.recipients = contact_rows
+            .people()
+            .filter(|rows| {
+                rows.iter()
+                    .any(|&(_, a, _)| counted.get(a as usize).copied().unwrap_or(false))
+            })
+            .count();
         out.index = index;
         out
     }
@@ -268,7 +265,7 @@ impl Coverage {
         &mut self,
         project: &Project,
         index: &LedgerIndex,
-        rows: &[(ContactKey, u32, u32)],
+        rows: &ContactRows,
         (channel, purpose): (ConsentChannel, Purpose),
         sends: &[&SendEntry],
         missing: &mut Vec<ContactKey>,
@@ -283,12 +280,10 @@ impl Coverage {
             .iter()
             .map(|&t| max_age.subtract_from_utc(t, tz))
             .collect();
-        let mut used = vec![false; project.audiences.len()];
-        for &a in sends.iter().flat_map(|s| &s.audiences) {
-            if let Some(u) = used.get_mut(a as usize) {
-                *u = true;
-            }
-        }
+        let used = audience_mask(
+            project,
+            sends.iter().flat_map(|s| &s.audiences).map(|&a| a as usize),
+        );
         let main = index.slice(channel, purpose);
         let service = if purpose == Purpose::Marketing {
             index.slice(channel, Purpose::Service)

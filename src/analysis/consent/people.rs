@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use crate::analysis::consent::ledger::{history, verdict, Entry, Problem, Verdict};
+use crate::analysis::rows::ContactRows;
 use crate::project::ContactKey;
 
 /// A state in the step lists: a [`Problem::slot`], or this value for covered.
@@ -93,11 +94,11 @@ pub struct People {
 
 impl People {
     /// Gathers the people of the audiences marked in `used` from `rows` (every audience
-    /// row as (contact, audience, row), sorted) and steps their consent over
+    /// row, sorted by contact) and steps their consent over
     /// `rules.instants`, reading histories from `main` and `service` (the index slices
     /// of the channel and purpose, and of service consent; empty when not marketing).
     pub fn build(
-        rows: &[(ContactKey, u32, u32)],
+        rows: &ContactRows,
         used: &[bool],
         main: &[Entry],
         service: &[Entry],
@@ -113,7 +114,7 @@ impl People {
         let mut set: Vec<u32> = Vec::new();
         let mut candidates: Vec<usize> = Vec::new();
         let (mut pos, mut spos) = (0usize, 0usize);
-        for run in rows.chunk_by(|a, b| a.0 == b.0) {
+        for run in rows.people() {
             let Some(&(key, _, _)) = run.first() else {
                 continue;
             };

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use rayon::prelude::*;
 
 use crate::analysis::plan::Occurrence;
+use crate::analysis::rows::audience_mask;
 use crate::analysis::Context;
 use crate::base::channel::Purpose;
 use crate::base::diagnostic::{Diagnostic, Sink};
@@ -233,13 +234,8 @@ struct Membership {
 }
 
 /// Groups the recipients of the counted campaigns by the audiences they are in.
-fn memberships(cx: &Context<'_>, counter: Counter, audiences: &BTreeSet<usize>) -> Vec<Membership> {
-    let mut counted = vec![false; cx.project.audiences.len()];
-    for &ai in audiences {
-        if let Some(c) = counted.get_mut(ai) {
-            *c = true;
-        }
-    }
+/// `counted` flags the audiences of those campaigns.
+fn memberships(cx: &Context<'_>, counter: Counter, counted: &[bool]) -> Vec<Membership> {
     let mut by_set: BTreeMap<Vec<usize>, Vec<ContactKey>> = BTreeMap::new();
     let mut set: Vec<usize> = Vec::new();
     // People come in key order with their rows by audience, so each set is sorted
@@ -319,7 +315,7 @@ pub fn cap_exceeded(cx: &Context<'_>, counter: Counter, sink: &mut Sink) {
             keys: Vec::new(),
         }]
     } else {
-        let used: BTreeSet<usize> = reach.iter().flatten().copied().collect();
+        let used = audience_mask(p, reach.iter().flatten().copied());
         memberships(cx, counter, &used)
     };
     // Each group's timeline is a subset of the plan: compute every send's window start
