@@ -214,14 +214,12 @@ pub fn load(root: &Path, catalogue: &Catalogue, sink: &mut Sink) -> Result<Proje
     load_from(&Disk::new(root), catalogue, sink)
 }
 
-/// Loads the project whose files `files` gives (the disk, unsaved editor buffers over
-/// it, or an earlier commit).
-pub fn load_from(
+/// Reads and checks `camplint.toml`: the sources holding it, its id, and the config or
+/// the findings that stop the run.
+fn read_config(
     files: &dyn FileSource,
     catalogue: &Catalogue,
-    sink: &mut Sink,
-) -> Result<Project, LoadError> {
-    let root = files.root().to_path_buf();
+) -> (Sources, FileId, Result<Config, Vec<Diagnostic>>) {
     let mut sources = Sources::default();
     let mut config_sink = Sink::default();
     let (config_file, readable) = read_into(
@@ -256,6 +254,21 @@ pub fn load_from(
             })
             .collect())
     };
+    (sources, config_file, config)
+}
+
+/// Loads the project whose files `files` gives (the disk, unsaved editor buffers over
+/// it, or an earlier commit).
+pub fn load_from(
+    files: &dyn FileSource,
+    catalogue: &Catalogue,
+    sink: &mut Sink,
+) -> Result<Project, LoadError> {
+    let root = files.root().to_path_buf();
+    // The folder is walked while `camplint.toml` is read and checked: that check loads
+    // the numbering plan (for `default_region`), a few milliseconds either way.
+    let (listing, (sources, config_file, config)) =
+        rayon::join(|| files.list(), || read_config(files, catalogue));
     let config = match config {
         Ok(c) => c,
         Err(diags) => return Err(LoadError::Config(diags, sources)),
@@ -264,7 +277,7 @@ pub fn load_from(
     // Shared by the ledger and every contact list: the same numbers recur across them.
     let phones = PhoneReader::new(region);
 
-    let (mut found, bad_names) = discover(files.list(), &config, config_file, sink);
+    let (mut found, bad_names) = discover(listing, &config, config_file, sink);
     found.sort();
     let mut project = Project {
         root: root.clone(),
