@@ -46,8 +46,8 @@ impl Renders {
     }
 
     /// Renders, on every core, each draft for every channel the rules will read it on:
-    /// its senders' channels, the thread rendering whose images the media rules read,
-    /// WhatsApp for a draft nobody sends. What is not rendered here still is on first use.
+    /// its senders' channels, WhatsApp for a draft nobody sends. What is not rendered
+    /// here still is on first use.
     pub fn prepare(&self, p: &Project) {
         const CHANNELS: [Channel; 3] = [Channel::Whatsapp, Channel::Twitter, Channel::TwitterDm];
         self.cells
@@ -58,7 +58,9 @@ impl Renders {
                 for c in draft.sent_by.iter().filter_map(|&ci| p.campaigns.get(ci)) {
                     wanted[variant(*c.channel.get_ref())] = true;
                 }
-                wanted[if draft.sent_by.is_empty() { 0 } else { 1 }] = true;
+                if draft.sent_by.is_empty() {
+                    wanted[0] = true;
+                }
                 for ((cell, channel), wanted) in cells.iter().zip(CHANNELS).zip(wanted) {
                     if wanted {
                         cell.get_or_init(|| rendered(p, draft, channel));

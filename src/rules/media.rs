@@ -284,9 +284,15 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         if channels.is_empty() {
             continue;
         }
-        // The thread rendering knows which post each image belongs to; the images are
-        // the same in every rendering.
-        let refs = references(draft, &cx.renders.get(p, draft, Channel::Twitter).images);
+        // The images are the same in every rendering (one Markdown parse, whatever the
+        // style); the thread rendering also knows which post each belongs to, which only
+        // X posts need. Any other draft is read in a rendering its rules made anyway.
+        let rendering = if channels.contains_key(&Channel::Twitter) {
+            Channel::Twitter
+        } else {
+            channels.keys().next().copied().unwrap_or(Channel::Twitter)
+        };
+        let refs = references(draft, &cx.renders.get(p, draft, rendering).images);
         if refs.is_empty() {
             continue;
         }
