@@ -96,6 +96,9 @@ pub struct Send {
     pub message: Spanned<String>,
     /// The draft path, root-relative and normalised; `None` if it leaves the root.
     pub message_path: Option<String>,
+    /// The draft's index in the project's drafts, found once the project is loaded
+    /// (`None` when no draft of the project has that path).
+    pub draft: Option<usize>,
     /// The first send time as written.
     pub at: Spanned<Datetime>,
     /// Repetition (checked when the schedule is expanded).
@@ -266,6 +269,7 @@ pub fn validate(id: String, file: FileId, raw: RawCampaign, sink: &mut Sink) -> 
             Send {
                 message: s.message,
                 message_path,
+                draft: None,
                 at: s.at,
                 repeat: s.repeat,
                 span,

@@ -543,18 +543,17 @@ fn locate_contacts(
 }
 
 /// Records on each draft which campaigns send it, once, so rules need not scan every
-/// campaign's sends for every draft.
+/// campaign's sends for every draft, and on each send its draft, so rules need not look
+/// the path up again.
 fn link_senders(project: &mut Project) {
-    for (ci, c) in project.campaigns.iter().enumerate() {
-        for s in &c.sends {
+    let drafts = &mut project.drafts;
+    for (ci, c) in project.campaigns.iter_mut().enumerate() {
+        for s in &mut c.sends {
             let Some(path) = s.message_path.as_deref() else {
                 continue;
             };
-            if let Ok(di) = project
-                .drafts
-                .binary_search_by(|d| d.path.as_str().cmp(path))
-            {
-                let sent_by = &mut project.drafts[di].sent_by;
+            s.draft = drafts.binary_search_by(|d| d.path.as_str().cmp(path)).ok();
+            if let Some(sent_by) = s.draft.map(|di| &mut drafts[di].sent_by) {
                 if sent_by.last() != Some(&ci) {
                     sent_by.push(ci);
                 }

@@ -141,7 +141,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                 ));
                 continue;
             };
-            if p.draft(path).is_some() {
+            if s.draft.is_some() {
                 continue;
             }
             if let Some(why) = p.unreadable.get(path) {

@@ -116,9 +116,8 @@ fn offer_of(p: &Project, campaign: usize, send: usize) -> Option<(&Send, &Offer)
     let c = p.campaigns.get(campaign)?;
     let s = c.sends.get(send)?;
     let draft_offer = s
-        .message_path
-        .as_deref()
-        .and_then(|path| p.draft(path))
+        .draft
+        .and_then(|di| p.drafts.get(di))
         .and_then(|d| d.offer.as_ref());
     Some((s, draft_offer.or(c.offer.as_ref())?))
 }
