@@ -121,7 +121,10 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
-    by_path: std::collections::BTreeMap<String, FileId>,
+    // Only looked up, never walked in order: a hash map, since a project's paths share
+    // long prefixes (`messages/whatsapp/...`) that an ordered map compares again and
+    // again while 10,000 files are added.
+    by_path: std::collections::HashMap<String, FileId, rustc_hash::FxBuildHasher>,
 }
 
 impl Sources {

@@ -1,7 +1,7 @@
 //! Loading a project: finding its files by the `[paths]` globs, reading each one safely
 //! and parsing it with positions into the immutable [`Project`] that rules look at.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::base::diagnostic::{Diagnostic, Sink};
@@ -547,21 +547,30 @@ fn locate_contacts(
 /// the path up again.
 fn link_senders(project: &mut Project) {
     let drafts = &mut project.drafts;
+    let index: HashMap<&str, usize, rustc_hash::FxBuildHasher> = drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.path.as_str(), i))
+        .collect();
+    let mut sent = Vec::new();
     for (ci, c) in project.campaigns.iter_mut().enumerate() {
         for s in &mut c.sends {
-            let Some(path) = s.message_path.as_deref() else {
-                continue;
-            };
-            s.draft = drafts.binary_search_by(|d| d.path.as_str().cmp(path)).ok();
-            if let Some(sent_by) = s.draft.map(|di| &mut drafts[di].sent_by) {
-                if sent_by.last() != Some(&ci) {
-                    sent_by.push(ci);
-                }
-            }
+            s.draft = s
+                .message_path
+                .as_deref()
+                .and_then(|path| index.get(path).copied());
+            sent.extend(s.draft.map(|di| (di, ci)));
+        }
+    }
+    drop(index);
+    for (di, ci) in sent {
+        let sent_by = &mut drafts[di].sent_by;
+        if sent_by.last() != Some(&ci) {
+            sent_by.push(ci);
         }
     }
     let campaigns = &project.campaigns;
-    for d in &mut project.drafts {
+    for d in drafts {
         d.sent_by
             .sort_by(|&a, &b| campaigns[a].id.cmp(&campaigns[b].id));
         d.sent_by.dedup();
