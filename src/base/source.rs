@@ -121,17 +121,44 @@ impl SourceFile {
 #[derive(Debug, Default)]
 pub struct Sources {
     files: Vec<SourceFile>,
-    // Only looked up, never walked in order: a hash map, since a project's paths share
-    // long prefixes (`messages/whatsapp/...`) that an ordered map compares again and
-    // again while 10,000 files are added.
-    by_path: std::collections::HashMap<String, FileId, rustc_hash::FxBuildHasher>,
+    // File ids by the hash of their path, compared with the path each file holds: a
+    // second copy of 10,000 paths cost more than the hashing. Only looked up, never
+    // walked, so its order cannot reach the output.
+    by_path: hashbrown::HashTable<FileId>,
+}
+
+/// The hash of a path in [`Sources`]' index.
+fn path_hash(path: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(path)
 }
 
 impl Sources {
-    /// Adds a file and returns its id.
+    /// Makes room for `n` more files.
+    pub fn reserve(&mut self, n: usize) {
+        self.files.reserve(n);
+        let files = &self.files;
+        self.by_path.reserve(n, |id| {
+            path_hash(files.get(id.0 as usize).map_or("", |f| f.path.as_str()))
+        });
+    }
+
+    /// Adds a file and returns its id (a second file with the same path takes over the
+    /// path's lookups).
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.by_path.insert(file.path.clone(), id);
+        let files = &self.files;
+        let path_of = |id: &FileId| files.get(id.0 as usize).map_or("", |f| f.path.as_str());
+        match self.by_path.entry(
+            path_hash(&file.path),
+            |other| path_of(other) == file.path,
+            |other| path_hash(path_of(other)),
+        ) {
+            hashbrown::hash_table::Entry::Occupied(mut e) => *e.get_mut() = id,
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                e.insert(id);
+            }
+        }
         self.files.push(file);
         id
     }
@@ -160,7 +187,13 @@ impl Sources {
 
     /// Finds a file by its root-relative path.
     pub fn find(&self, path: &str) -> Option<FileId> {
-        self.by_path.get(path).copied()
+        self.by_path
+            .find(path_hash(path), |id| {
+                self.files
+                    .get(id.0 as usize)
+                    .is_some_and(|f| f.path == path)
+            })
+            .copied()
     }
 
     /// All files with their ids.

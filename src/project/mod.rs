@@ -335,6 +335,12 @@ pub fn load_from(
         .par_iter()
         .map(|job| per_file::load_file(job, &shared))
         .collect();
+    // Room made once: growing these while 10,000 files are added copied them again and
+    // again on the one thread that merges.
+    let count = |kind: FileKind| jobs.iter().filter(|j| j.kind == kind).count();
+    project.sources.reserve(jobs.len());
+    project.drafts.reserve(count(FileKind::Draft));
+    project.campaigns.reserve(count(FileKind::Campaign));
     let mut disabled = BTreeMap::new();
     let mut later = Vec::new();
     for (job, file) in jobs.into_iter().zip(loaded) {
