@@ -265,10 +265,20 @@ pub fn load_from(
     sink: &mut Sink,
 ) -> Result<Project, LoadError> {
     let root = files.root().to_path_buf();
-    // The folder is walked while `camplint.toml` is read and checked: that check loads
-    // the numbering plan (for `default_region`), a few milliseconds either way.
-    let (listing, (sources, config_file, config)) =
-        rayon::join(|| files.list(), || read_config(files, catalogue));
+    // The folder is walked while `camplint.toml` is read and checked (that check loads
+    // the numbering plan, for `default_region`), and then while the patterns the first
+    // phone numbers need are compiled: a few milliseconds each.
+    let (listing, (sources, config_file, config)) = rayon::join(
+        || files.list(),
+        || {
+            let read = read_config(files, catalogue);
+            if let Ok(config) = &read.2 {
+                let region = Region::new(&config.default_region).unwrap_or(Region::IT);
+                rayon::spawn(move || crate::domain::phone::warm_up(region));
+            }
+            read
+        },
+    );
     let config = match config {
         Ok(c) => c,
         Err(diags) => return Err(LoadError::Config(diags, sources)),

@@ -14,6 +14,6 @@ mod region;
 pub use self::e164::E164;
 pub use self::kind::{NumberKind, Written};
 pub use self::parse::{
-    parse, parse_in, parse_key_in, plus_italian, why_invalid, Phone, PhoneError,
+    parse, parse_in, parse_key_in, plus_italian, warm_up, why_invalid, Phone, PhoneError,
 };
 pub use self::region::{is_known_region, Region};

@@ -102,6 +102,18 @@ pub fn parse_key_in(input: &str, default_region: Region) -> Result<Phone, PhoneE
     Ok(phone)
 }
 
+/// Compiles the numbering-plan patterns that reading the first numbers would compile:
+/// libphonenumber compiles each pattern on first use (about 5 ms for Italy's), and
+/// every thread that meets a number meanwhile waits for it. The loader runs this on a
+/// core that would otherwise wait for the folder walk.
+pub fn warm_up(region: Region) {
+    let _ = plus_italian(393_200_000_000);
+    let _ = parse_in("320 000 0000", region);
+    if let Ok(example) = PHONE_NUMBER_UTIL.get_example_number(region.inner) {
+        let _ = PHONE_NUMBER_UTIL.get_number_type(&example);
+    }
+}
+
 /// What [`parse_key_in`] answers for a cell written exactly `+39` and then digits, the
 /// first not `0`: the number's E.164 form and whether it is valid, or `None` outside
 /// that shape. `digits` is the cell after `+` as an integer (`393331234567`).
