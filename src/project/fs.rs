@@ -93,6 +93,10 @@ pub struct Disk {
     // every file's full path to check for links cost a `readlink` per path component per
     // file, a fifth of a 10,000-draft run; a file in a known folder needs one `lstat`.
     real_dirs: RwLock<HashSet<String>>,
+    // Open handles of real folders, by root-relative path, for reading their files by
+    // name (see `read_in_folder`).
+    #[cfg(unix)]
+    folders: RwLock<std::collections::HashMap<String, std::sync::Arc<rustix::fd::OwnedFd>>>,
 }
 
 impl Clone for Disk {
@@ -107,7 +111,60 @@ impl Disk {
         Disk {
             root,
             real_dirs: RwLock::new(HashSet::new()),
+            #[cfg(unix)]
+            folders: RwLock::default(),
         }
+    }
+
+    /// Reads `rel`, a regular file in real folders, relative to its folder's open handle:
+    /// measured without following a link, then opened without following one (so a file
+    /// swapped for a link in between is not followed either) and without waiting on a
+    /// FIFO. `None` when this way does not apply or fails (a link, a missing file, any
+    /// error): the path-based way then reads it or says in its own words why not.
+    #[cfg(unix)]
+    fn read_in_folder(&self, rel: &str) -> Option<Result<String, ReadProblem>> {
+        use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        if name.is_empty() || name == "." || name == ".." || !self.in_real_folders(rel) {
+            return None;
+        }
+        let folder = self.folder(dir)?;
+        let stat = rustix::fs::statat(&*folder, name, AtFlags::SYMLINK_NOFOLLOW).ok()?;
+        match FileType::from_raw_mode(stat.st_mode) {
+            FileType::RegularFile => {}
+            FileType::Symlink => return None,
+            _ => return Some(Err(ReadProblem::NotRegular)),
+        }
+        let size = u64::try_from(stat.st_size).unwrap_or(0);
+        if size > MAX_FILE_SIZE {
+            return Some(Err(ReadProblem::TooLarge(size)));
+        }
+        let flags =
+            OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+        let file = rustix::fs::openat(&*folder, name, flags, Mode::empty()).ok()?;
+        Some(
+            read_sized(fs::File::from(file), size)
+                .map_err(|e| ReadProblem::Io(e.to_string()))
+                .and_then(decode),
+        )
+    }
+
+    /// The open handle of the real folder `dir` (root-relative), opened on first use.
+    #[cfg(unix)]
+    fn folder(&self, dir: &str) -> Option<std::sync::Arc<rustix::fd::OwnedFd>> {
+        use rustix::fs::{Mode, OFlags};
+        if let Some(fd) = self.folders.read().ok()?.get(dir) {
+            return Some(fd.clone());
+        }
+        let path = if dir.is_empty() {
+            self.root.clone()
+        } else {
+            absolute(&self.root, dir)
+        };
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let fd = std::sync::Arc::new(rustix::fs::open(&path, flags, Mode::empty()).ok()?);
+        let mut folders = self.folders.write().ok()?;
+        Some(folders.entry(dir.to_string()).or_insert(fd).clone())
     }
 
     /// True when every folder of `rel` is a real folder under the root (no link, no
@@ -178,6 +235,10 @@ impl FileSource for Disk {
     }
 
     fn read_text(&self, rel: &str) -> Result<String, ReadProblem> {
+        #[cfg(unix)]
+        if let Some(read) = self.read_in_folder(rel) {
+            return read;
+        }
         let size = self.inspect_fast(rel)?;
         read_checked(&self.root, rel, size)
     }
