@@ -65,33 +65,71 @@ pub(super) fn gap_transition(local: NaiveDateTime, tz: Tz) -> DateTime<Utc> {
 
 /// A time of day as `10:00`, with seconds only when they are not zero.
 pub(super) fn short_time(t: NaiveTime) -> String {
-    if chrono::Timelike::second(&t) == 0 {
-        t.format("%H:%M").to_string()
-    } else {
-        t.format("%H:%M:%S").to_string()
+    let mut out = String::with_capacity(8);
+    push_short_time(&mut out, t);
+    out
+}
+
+/// Appends [`short_time`]'s text. Written digit by digit: chrono's `format` parses its
+/// pattern again at every call, and a report names thousands of send times.
+fn push_short_time(out: &mut String, t: NaiveTime) {
+    use chrono::Timelike;
+    use std::fmt::Write;
+    // A leap second reads `:60`, as chrono's `%S` writes it.
+    let second = t.second() + u32::from(t.nanosecond() >= 1_000_000_000);
+    let _ = write!(out, "{:02}:{:02}", t.hour(), t.minute());
+    if second != 0 {
+        let _ = write!(out, ":{second:02}");
     }
 }
 
 /// A local date-time as `2026-11-27 10:00` (see [`short_time`]).
 pub(super) fn short_dt(dt: NaiveDateTime) -> String {
-    format!("{} {}", dt.date(), short_time(dt.time()))
+    use std::fmt::Write;
+    let mut out = String::with_capacity(24);
+    let _ = write!(out, "{} ", dt.date());
+    push_short_time(&mut out, dt.time());
+    out
 }
 
 /// An instant as people read it in `tz`: `2026-11-27 10:00 CET` (seconds only when
 /// not zero; the zone abbreviation from the tz database, or the offset when it has none).
 pub fn format_local(instant: DateTime<Utc>, tz: Tz) -> String {
+    use std::fmt::Write;
     let offset = tz.offset_from_utc_datetime(&instant.naive_utc());
-    let abbr = offset
-        .abbreviation()
-        .map(str::to_owned)
-        .unwrap_or_else(|| offset.fix().to_string());
-    format!("{} {}", short_dt(local_wall(instant, tz)), abbr)
+    let mut out = short_dt(local_wall(instant, tz));
+    out.push(' ');
+    match offset.abbreviation() {
+        Some(abbr) => out.push_str(abbr),
+        None => {
+            let _ = write!(out, "{}", offset.fix());
+        }
+    }
+    out
 }
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::time::testing::utc;
     use chrono_tz::Europe::Rome;
+
+    #[test]
+    fn short_times_read_as_chrono_writes_them() {
+        let times = [
+            (0, 0, 0, 0),
+            (9, 5, 0, 0),
+            (23, 59, 7, 0),
+            (12, 0, 0, 999_999_999),
+        ];
+        for (h, m, s, nano) in times {
+            let t = NaiveTime::from_hms_nano_opt(h, m, s, nano).expect("valid time");
+            let pattern = if s == 0 { "%H:%M" } else { "%H:%M:%S" };
+            assert_eq!(short_time(t), t.format(pattern).to_string());
+        }
+        let leap = NaiveTime::from_hms_nano_opt(23, 59, 59, 1_000_000_000).expect("leap second");
+        assert_eq!(short_time(leap), leap.format("%H:%M:%S").to_string());
+        assert_eq!(short_time(leap), "23:59:60");
+    }
 
     #[test]
     fn format_local_is_deterministic() {
