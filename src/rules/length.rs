@@ -8,7 +8,7 @@ use crate::base::channel::Channel;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
 use crate::domain::render::Rendered;
-use crate::domain::text::tweet_length::{weighted_length, MAX_TWEET_WEIGHTED_LENGTH};
+use crate::domain::text::tweet_length::{weighted_length_in, MAX_TWEET_WEIGHTED_LENGTH};
 
 /// WhatsApp text message body, in characters (Meta, WhatsApp Cloud API reference,
 /// "Text messages": body up to 4096 characters).
@@ -114,7 +114,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
                     empty_posts(cx, sink, &mut once, draft, r);
                     let n = r.parts.len();
                     for (i, part) in r.parts.iter().enumerate() {
-                        let len = weighted_length(&part.text);
+                        let len = weighted_length_in(&part.text, part.urls());
                         if len.weighted <= MAX_TWEET_WEIGHTED_LENGTH {
                             continue;
                         }

@@ -6,7 +6,7 @@ use crate::analysis::Context;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
 use crate::domain::phone;
-use crate::domain::text::content::{check_deeplinks, DeeplinkKind};
+use crate::domain::text::content::{check_deeplinks_in, DeeplinkKind};
 
 declare_rule! {
     /// ## What it does
@@ -48,7 +48,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     };
     message::in_text_parts(cx, sink, |draft, part, found| {
         let text = p.text(draft.file);
-        for problem in check_deeplinks(&part.text, to_e164) {
+        for problem in check_deeplinks_in(&part.text, part.urls(), to_e164) {
             let written = part.text.get(problem.range.clone()).unwrap_or("");
             let link = part.text.get(problem.link.clone()).unwrap_or("");
             let span = part.source_range(problem.range.clone());

@@ -6,7 +6,7 @@ use crate::analysis::Context;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
 use crate::domain::phone::{self, Written};
-use crate::domain::text::content::{read_phones, Prefix};
+use crate::domain::text::content::{read_phones_in, Prefix};
 
 declare_rule! {
     /// ## What it does
@@ -45,7 +45,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let valid = |s: &str| phone::parse_in(s, region).ok().filter(|ph| ph.valid);
     message::in_text_parts(cx, sink, |draft, part, out| {
         let text = p.text(draft.file);
-        for (found, ph) in read_phones(&part.text, valid) {
+        for (found, ph) in read_phones_in(&part.text, part.urls(), valid) {
             if found.prefix == Prefix::Plus || ph.written == Written::International {
                 continue;
             }

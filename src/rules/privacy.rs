@@ -9,7 +9,7 @@ use crate::base::channel::Channel;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
 use crate::domain::phone::{self, E164};
-use crate::domain::text::content::{find_emails, read_phones};
+use crate::domain::text::content::{find_emails, read_phones_in};
 
 declare_rule! {
     /// ## What it does
@@ -66,7 +66,7 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
         }
         let r = cx.renders.get(p, draft, Channel::Twitter);
         for part in &r.parts {
-            for (found, ph) in read_phones(&part.text, valid) {
+            for (found, ph) in read_phones_in(&part.text, part.urls(), valid) {
                 if own_phones.contains(&ph.e164) {
                     continue;
                 }

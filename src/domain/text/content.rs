@@ -19,8 +19,10 @@ use regex::{Regex, RegexBuilder};
 mod deeplinks;
 mod phones;
 
-pub use deeplinks::{check_deeplinks, DeeplinkKind, DeeplinkProblem};
-pub use phones::{find_phone_candidates, find_phones, read_phones, PhoneCandidate, Prefix};
+pub use deeplinks::{check_deeplinks, check_deeplinks_in, DeeplinkKind, DeeplinkProblem};
+pub use phones::{
+    find_phone_candidates, find_phones, read_phones, read_phones_in, PhoneCandidate, Prefix,
+};
 
 /// Built-in offer vocabulary (Italian and English), case-insensitive, Unicode word bounds.
 ///

@@ -15,7 +15,7 @@ use unicode_properties::emoji::{
 };
 
 pub use crate::domain::text::urls::find_urls;
-use crate::domain::text::urls::is_invalid_char;
+use crate::domain::text::urls::{is_invalid_char, scan_urls, Url};
 
 /// Highest weighted length a post may have.
 pub const MAX_TWEET_WEIGHTED_LENGTH: usize = 280;
@@ -46,20 +46,34 @@ pub fn char_weight(c: char) -> usize {
 
 /// Weighted length of `text` by twitter-text v3 rules.
 pub fn weighted_length(text: &str) -> TweetLength {
+    weighted_length_in(text, &scan_urls(text))
+}
+
+/// [`weighted_length`] given the URLs of `text` as [`scan_urls`] finds them (a rendered
+/// part keeps its own: [`crate::domain::render::Rendered::urls`]); they are scanned
+/// again when normalising changes the text.
+pub fn weighted_length_in(text: &str, urls_of_text: &[Url]) -> TweetLength {
     let normalized = Normalized::new(text);
     let s = normalized.text.as_ref();
-    let urls = find_urls(s);
+    let rescanned;
+    let urls: &[Url] = match &normalized.text {
+        Cow::Borrowed(_) => urls_of_text,
+        Cow::Owned(_) => {
+            rescanned = scan_urls(s);
+            &rescanned
+        }
+    };
     let mut next_url = 0;
     let mut weighted = 0usize;
     let mut has_invalid = false;
     let mut over_limit_at = None;
     let mut i = 0;
     while let Some(c) = s.get(i..).and_then(|rest| rest.chars().next()) {
-        while urls.get(next_url).is_some_and(|u| u.start < i) {
+        while urls.get(next_url).is_some_and(|u| u.range.start < i) {
             next_url += 1;
         }
-        let (weight, next) = match urls.get(next_url).filter(|u| u.start == i) {
-            Some(url) => (TRANSFORMED_URL_LENGTH, url.end),
+        let (weight, next) = match urls.get(next_url).filter(|u| u.range.start == i) {
+            Some(url) => (TRANSFORMED_URL_LENGTH, url.range.end),
             None => match emoji_end(s, i) {
                 Some(end) => (2, end),
                 None => {

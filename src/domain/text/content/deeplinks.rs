@@ -110,8 +110,18 @@ pub fn check_deeplinks(
     text: &str,
     to_e164: impl Fn(&str) -> Option<String>,
 ) -> Vec<DeeplinkProblem> {
+    check_deeplinks_in(text, &scan_urls(text), to_e164)
+}
+
+/// [`check_deeplinks`] given the URLs of `text` as [`scan_urls`] finds them (a rendered
+/// part keeps its own: [`crate::domain::render::Rendered::urls`]).
+pub fn check_deeplinks_in(
+    text: &str,
+    urls: &[Url],
+    to_e164: impl Fn(&str) -> Option<String>,
+) -> Vec<DeeplinkProblem> {
     let mut problems = Vec::new();
-    for link in chat_links(text, &scan_urls(text)) {
+    for link in chat_links(text, urls) {
         let problem = match link.target {
             Target::WhatsAppOther => None,
             Target::WhatsApp { value } => judge_whatsapp(text, &link.link, value, &to_e164),

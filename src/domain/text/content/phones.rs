@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use super::{char_at, char_before, deeplinks};
-use crate::domain::text::urls::{link_words, scan_urls};
+use crate::domain::text::urls::{link_words, scan_urls, Url};
 
 /// The longest candidate worth validating: `00` plus the 15 digits E.164 allows.
 const MAX_DIGITS: usize = 17;
@@ -175,17 +175,17 @@ fn after_identifier_label(text: &str, start: usize) -> bool {
 /// Spans where digits are never phones: words that are links (see
 /// [`link_words`]) and chat deep links, whose numbers belong to `link/invalid-deeplink`.
 /// `tel:` links are not excluded.
-fn excluded_spans(text: &str) -> Vec<Range<usize>> {
-    let urls = scan_urls(text);
-    let mut spans = deeplinks::chat_link_spans(text, &urls);
-    spans.extend(link_words(text, &urls));
+fn excluded_spans(text: &str, urls: &[Url]) -> Vec<Range<usize>> {
+    let mut spans = deeplinks::chat_link_spans(text, urls);
+    spans.extend(link_words(text, urls));
     spans.sort_by_key(|r| (r.start, r.end));
     spans
 }
 
-/// Calls `each` with every maximal run outside URLs and chat links.
-fn for_each_run(text: &str, mut each: impl FnMut(&Run, &[Group])) {
-    let excluded = excluded_spans(text);
+/// Calls `each` with every maximal run outside URLs and chat links (`urls`: the URLs of
+/// `text`).
+fn for_each_run(text: &str, urls: &[Url], mut each: impl FnMut(&Run, &[Group])) {
+    let excluded = excluded_spans(text, urls);
     let mut next_excluded = 0;
     let bytes = text.as_bytes();
     let mut groups: Vec<Group> = Vec::new();
@@ -263,7 +263,7 @@ fn candidate(text: &str, range: Range<usize>) -> Option<PhoneCandidate<'_>> {
 /// number inside a run that swallowed a neighbour.
 pub fn find_phone_candidates(text: &str) -> Vec<PhoneCandidate<'_>> {
     let mut out = Vec::new();
-    for_each_run(text, |run, groups| {
+    for_each_run(text, &scan_urls(text), |run, groups| {
         if run.identifier || !run.left_free || !run.right_free {
             return;
         }
@@ -310,8 +310,18 @@ pub fn read_phones<'a, T>(
     text: &'a str,
     read: impl Fn(&str) -> Option<T>,
 ) -> Vec<(PhoneCandidate<'a>, T)> {
+    read_phones_in(text, &scan_urls(text), read)
+}
+
+/// [`read_phones`] given the URLs of `text` as [`scan_urls`] finds them (a rendered part
+/// keeps its own: [`crate::domain::render::Rendered::urls`]).
+pub fn read_phones_in<'a, T>(
+    text: &'a str,
+    urls: &[Url],
+    read: impl Fn(&str) -> Option<T>,
+) -> Vec<(PhoneCandidate<'a>, T)> {
     let mut out = Vec::new();
-    for_each_run(text, |run, groups| {
+    for_each_run(text, urls, |run, groups| {
         if run.identifier {
             return;
         }
