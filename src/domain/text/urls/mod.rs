@@ -64,39 +64,75 @@ pub fn find_urls(text: &str) -> Vec<Range<usize>> {
 /// The words (runs of non-whitespace) of `text` that a reader takes for a link: those
 /// holding one of `urls` (the URLs of `text`, in order), and those with a `://` (any
 /// scheme, `whatsapp://send?phone=…` too) or starting with `www.` after opening brackets
-/// or markup, whose host X would not count (`https://shop.example/…`). One pass over `text`.
+/// or markup, whose host X would not count (`https://shop.example/…`). In text order.
+///
+/// Only the words around a URL, a `://` or a `www.` are looked at: walking every word of
+/// every draft was a tenth of checking 10,000 drafts, and most words are none of these.
 pub fn link_words(text: &str, urls: &[Url]) -> Vec<Range<usize>> {
     let mut words = Vec::new();
-    let mut next_url = 0;
-    let mut word_start = None;
-    let ends = text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')));
-    for (i, c) in ends {
-        match (c.is_whitespace(), word_start) {
-            (false, None) => word_start = Some(i),
-            (true, Some(start)) => {
-                word_start = None;
-                while urls.get(next_url).is_some_and(|u| u.range.end <= start) {
-                    next_url += 1;
-                }
-                let holds_url = urls.get(next_url).is_some_and(|u| u.range.start < i);
-                let word = text.get(start..i).unwrap_or("");
-                let bare = word.trim_start_matches(['(', '<', '[', '"', '\'', '*', '_', '~']);
-                let www = bare
-                    .get(..4)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("www."));
-                // Split on the colon, not `contains("://")`: building a substring
-                // searcher for every word of every draft cost more than the walk.
-                let scheme = word.split(':').skip(1).any(|rest| rest.starts_with("//"));
-                if holds_url || www || scheme {
-                    words.push(start..i);
-                }
-            }
-            _ => {}
+    for url in urls {
+        // A URL holds no whitespace, so this is one word; the loop keeps to "every word
+        // the URL overlaps" whatever the scanner allows.
+        let mut at = url.range.start;
+        while at < url.range.end.min(text.len()) {
+            let Some(word) = word_at(text, at) else {
+                break;
+            };
+            at = next_word_start(text, word.end);
+            words.push(word);
         }
     }
+    for (at, _) in text.match_indices("://") {
+        words.extend(word_at(text, at));
+    }
+    for (dot, _) in text.match_indices('.') {
+        let www = dot
+            .checked_sub(3)
+            .and_then(|start| text.as_bytes().get(start..dot))
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"www"));
+        if !www {
+            continue;
+        }
+        if let Some(word) = word_at(text, dot) {
+            let bare =
+                text[word.clone()].trim_start_matches(['(', '<', '[', '"', '\'', '*', '_', '~']);
+            if bare
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("www."))
+            {
+                words.push(word);
+            }
+        }
+    }
+    words.sort_by_key(|w| w.start);
+    words.dedup();
     words
+}
+
+/// The word (run of non-whitespace) holding the byte at `at`; `None` when `at` is
+/// whitespace, past the end or not at a character.
+fn word_at(text: &str, at: usize) -> Option<Range<usize>> {
+    let c = text.get(at..)?.chars().next()?;
+    if c.is_whitespace() {
+        return None;
+    }
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(text.len(), |(i, _)| at + i);
+    Some(start..end)
+}
+
+/// The start of the next word at or after `at` (the end of the text when there is none).
+fn next_word_start(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.char_indices().find(|(_, c)| !c.is_whitespace()))
+        .map_or(text.len(), |(i, _)| at + i)
 }
 
 #[cfg(test)]
