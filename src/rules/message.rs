@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::analysis::renders::style;
 use crate::base::channel::Channel;
 use crate::base::diagnostic::{Diagnostic, Sink};
-use crate::domain::phone::Region;
+use crate::domain::phone::{self as phone, Phone, Region};
 use crate::domain::render::Style;
 use crate::project::config::Language;
 use crate::project::{Campaign, Draft, Project};
@@ -125,6 +125,41 @@ pub fn language(p: &Project, draft: &Draft) -> Language {
 /// The project's default region for numbers written without `+`.
 pub fn region(p: &Project) -> Region {
     Region::new(&p.config.default_region).unwrap_or(Region::IT)
+}
+
+/// Reads the phone numbers found in drafts, remembering each text read: a shop writes
+/// the same one or two numbers in thousands of drafts, and reading one with
+/// libphonenumber costs more than the rest of finding it. Shared by the drafts that
+/// are checked on every core.
+#[derive(Debug)]
+pub struct PhoneReadings {
+    region: Region,
+    seen: std::sync::Mutex<std::collections::HashMap<String, Option<Phone>>>,
+}
+
+impl PhoneReadings {
+    /// Readings in the project's default region.
+    pub fn new(p: &Project) -> Self {
+        PhoneReadings {
+            region: region(p),
+            seen: Default::default(),
+        }
+    }
+
+    /// The number `text` spells when it is a valid one.
+    pub fn valid(&self, text: &str) -> Option<Phone> {
+        // A lock poisoned by a panic elsewhere only costs the memory, never the answer.
+        if let Some(known) = self.seen.lock().ok().and_then(|m| m.get(text).copied()) {
+            return known;
+        }
+        let read = phone::parse_in(text, self.region)
+            .ok()
+            .filter(|ph| ph.valid);
+        if let Ok(mut seen) = self.seen.lock() {
+            seen.insert(text.to_string(), read);
+        }
+        read
+    }
 }
 
 /// "campaign `a`" or "campaigns `a` and `b`", for messages.

@@ -5,7 +5,7 @@ use super::message;
 use crate::analysis::Context;
 use crate::base::diagnostic::{Diagnostic, Sink};
 use crate::declare_rule;
-use crate::domain::phone::{self, Written};
+use crate::domain::phone::Written;
 use crate::domain::text::content::{read_phones_in, Prefix};
 
 declare_rule! {
@@ -41,8 +41,8 @@ declare_rule! {
 /// Runs the check on every draft, sent or not.
 pub fn check(cx: &Context<'_>, sink: &mut Sink) {
     let p = cx.project;
-    let region = message::region(p);
-    let valid = |s: &str| phone::parse_in(s, region).ok().filter(|ph| ph.valid);
+    let readings = message::PhoneReadings::new(p);
+    let valid = |s: &str| readings.valid(s);
     message::in_text_parts(cx, sink, |draft, part, out| {
         let text = p.text(draft.file);
         for (found, ph) in read_phones_in(&part.text, part.urls(), valid) {

@@ -55,7 +55,8 @@ pub fn check(cx: &Context<'_>, sink: &mut Sink) {
             own_phones.insert(ph.e164);
         }
     }
-    let valid = |s: &str| phone::parse_in(s, region).ok().filter(|ph| ph.valid);
+    let readings = message::PhoneReadings::new(p);
+    let valid = |s: &str| readings.valid(s);
     let mut once = Once::default();
     for draft in &p.drafts {
         let public = message::senders(p, draft)
