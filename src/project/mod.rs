@@ -622,9 +622,10 @@ fn discover(listing: Listing, config: &Config, config_file: FileId, sink: &mut S
             None
         }
     };
+    // Globs against every path of the project: on every core (rayon keeps the order).
     let out = listing
         .files
-        .into_iter()
+        .into_par_iter()
         .filter_map(|rel| kind_of(&rel).map(|k| (k, rel)))
         .collect();
     // The name cannot be written in reports or matched against sends exactly; report it
