@@ -266,19 +266,9 @@ pub fn load_from(
 ) -> Result<Project, LoadError> {
     let root = files.root().to_path_buf();
     // The folder is walked while `camplint.toml` is read and checked (that check loads
-    // the numbering plan, for `default_region`), and then while the patterns the first
-    // phone numbers need are compiled: a few milliseconds each.
-    let (listing, (sources, config_file, config)) = rayon::join(
-        || files.list(),
-        || {
-            let read = read_config(files, catalogue);
-            if let Ok(config) = &read.2 {
-                let region = Region::new(&config.default_region).unwrap_or(Region::IT);
-                rayon::spawn(move || crate::domain::phone::warm_up(region));
-            }
-            read
-        },
-    );
+    // the numbering plan, for `default_region`): a few milliseconds each.
+    let (listing, (sources, config_file, config)) =
+        rayon::join(|| files.list(), || read_config(files, catalogue));
     let config = match config {
         Ok(c) => c,
         Err(diags) => return Err(LoadError::Config(diags, sources)),
@@ -345,6 +335,9 @@ pub fn load_from(
         .par_iter()
         .map(|job| per_file::load_file(job, &shared))
         .collect();
+    // The patterns the first phone numbers need (ledger, contact lists) are compiled on
+    // the core the merge below leaves idle: libphonenumber compiles each on first use.
+    rayon::spawn(move || crate::domain::phone::warm_up(region));
     // Room made once: growing these while 10,000 files are added copied them again and
     // again on the one thread that merges.
     let count = |kind: FileKind| jobs.iter().filter(|j| j.kind == kind).count();

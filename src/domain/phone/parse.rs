@@ -105,7 +105,7 @@ pub fn parse_key_in(input: &str, default_region: Region) -> Result<Phone, PhoneE
 /// Compiles the numbering-plan patterns that reading the first numbers would compile:
 /// libphonenumber compiles each pattern on first use (about 5 ms for Italy's), and
 /// every thread that meets a number meanwhile waits for it. The loader runs this on a
-/// core that would otherwise wait for the folder walk.
+/// core that would otherwise wait for the merge of the loaded files.
 pub fn warm_up(region: Region) {
     let _ = plus_italian(393_200_000_000);
     let _ = parse_in("320 000 0000", region);
