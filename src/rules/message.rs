@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::analysis::renders::style;
 use crate::base::channel::Channel;
 use crate::base::diagnostic::{Diagnostic, Sink};
-use crate::domain::phone::{self as phone, Phone, Region};
+use crate::domain::phone::{self, Phone, Region};
 use crate::domain::render::Style;
 use crate::project::config::Language;
 use crate::project::{Campaign, Draft, Project};
