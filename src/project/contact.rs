@@ -167,7 +167,7 @@ impl PhoneReader {
         if let Some(known) = known {
             return known.answer(n);
         }
-        let answer = read_phone(raw, self.region);
+        let answer = read_phone_as(raw, Some(n), self.region);
         if let (Some(Ok(mut m)), Some(r)) = (shard.map(Mutex::lock), Remembered::of(answer, n)) {
             m.insert(n, r);
         }
@@ -188,8 +188,17 @@ fn plus_digits_value(raw: &str) -> Option<u64> {
 
 /// Reads a phone cell: its key (when it is a number at all) and how it was written.
 pub fn read_phone(raw: &str, region: Region) -> (Option<ContactKey>, PhoneForm) {
+    read_phone_as(raw, plus_digits_value(raw), region)
+}
+
+/// [`read_phone`] given `raw`'s [`plus_digits_value`], which the memo has already read.
+fn read_phone_as(
+    raw: &str,
+    digits: Option<u64>,
+    region: Region,
+) -> (Option<ContactKey>, PhoneForm) {
     // Most cells are `+39` and digits: answered without libphonenumber's text parsing.
-    if let Some((e164, valid)) = plus_digits_value(raw).and_then(phone::plus_italian) {
+    if let Some((e164, valid)) = digits.and_then(phone::plus_italian) {
         let form = if valid {
             PhoneForm::E164
         } else {
