@@ -101,17 +101,20 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 },
             )
             .map_err(io::Error::other)?;
-            let body = buf
-                .strip_prefix(HEAD)
-                .and_then(|b| b.strip_suffix(TAIL))
-                .ok_or_else(|| io::Error::other("a run of findings did not print as expected"))?;
-            Ok(body.to_vec())
+            if buf.len() < HEAD.len() + TAIL.len() || !buf.starts_with(HEAD) || !buf.ends_with(TAIL)
+            {
+                return Err(io::Error::other(
+                    "a run of findings did not print as expected",
+                ));
+            }
+            Ok(buf)
         })
         .collect::<io::Result<_>>()?;
     out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": [")?;
     for (i, run) in runs.iter().enumerate() {
         out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        out.write_all(run)?;
+        // Written between the run's own brackets, without copying it out first.
+        out.write_all(&run[HEAD.len()..run.len() - TAIL.len()])?;
     }
     if !runs.is_empty() {
         out.write_all(b"\n  ")?;
