@@ -46,21 +46,27 @@ pub fn char_weight(c: char) -> usize {
 
 /// Weighted length of `text` by twitter-text v3 rules.
 pub fn weighted_length(text: &str) -> TweetLength {
-    weighted_length_in(text, &scan_urls(text))
+    weighted(text, None)
 }
 
 /// [`weighted_length`] given the URLs of `text` as [`scan_urls`] finds them (a rendered
 /// part keeps its own: [`crate::domain::render::Rendered::urls`]); they are scanned
 /// again when normalising changes the text.
 pub fn weighted_length_in(text: &str, urls_of_text: &[Url]) -> TweetLength {
+    weighted(text, Some(urls_of_text))
+}
+
+/// The weighted length, with the URLs of `text` when the caller has them: they hold for
+/// the normalised text only when normalising left it as it was; otherwise it is scanned.
+fn weighted(text: &str, urls_of_text: Option<&[Url]>) -> TweetLength {
     let normalized = Normalized::new(text);
     let s = normalized.text.as_ref();
-    let rescanned;
-    let urls: &[Url] = match &normalized.text {
-        Cow::Borrowed(_) => urls_of_text,
-        Cow::Owned(_) => {
-            rescanned = scan_urls(s);
-            &rescanned
+    let scanned;
+    let urls: &[Url] = match (&normalized.text, urls_of_text) {
+        (Cow::Borrowed(_), Some(urls)) => urls,
+        _ => {
+            scanned = scan_urls(s);
+            &scanned
         }
     };
     let mut next_url = 0;
